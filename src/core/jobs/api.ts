@@ -35,6 +35,16 @@ export interface SubmitOptions {
   channel?: string;
 }
 
+export interface SubmitBatchOptions {
+  /**
+   * Use this batch id instead of a new one. Jobs of the batch already in the store keep their place:
+   * entries whose index (position in `requests`) is already recorded are not queued again, so a
+   * restarted run resumes instead of resubmitting.
+   */
+  batchId?: string;
+  priority?: 'user' | 'batch';
+}
+
 /** Capacity and health of one channel as the scheduler sees it. */
 export interface ChannelState {
   channel: string;
@@ -69,7 +79,10 @@ export interface JobEngineApi {
   /** Queue a job; resolves once it is recorded (not when it finishes). */
   submit(request: JobRequest, options?: SubmitOptions): Promise<JobRecord>;
   /** Queue many jobs as one batch; returns the batch id. */
-  submitBatch(requests: readonly { request: JobRequest; source?: JobSource; channel?: string }[]): Promise<{ batchId: string; jobs: JobRecord[] }>;
+  submitBatch(
+    requests: readonly { request: JobRequest; source?: JobSource; channel?: string }[],
+    options?: SubmitBatchOptions,
+  ): Promise<{ batchId: string; jobs: JobRecord[] }>;
   /** Resolves when the job reaches a terminal state (or rejects if `signal` aborts). */
   waitFor(id: string, signal?: AbortSignal): Promise<JobRecord>;
   /** Cancel a queued job, or a running one (DELETE /jobs/{id}). */

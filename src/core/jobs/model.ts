@@ -96,6 +96,8 @@ export interface JobRecord {
   priority: 'user' | 'batch';
   /** Batch this job belongs to, if any. */
   batchId?: string;
+  /** Position of the job within its batch (0-based), so a restarted run can tell which prompts were sent. */
+  batchIndex?: number;
   createdAt: number;
   updatedAt: number;
   submittedAt?: number;
