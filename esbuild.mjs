@@ -1,7 +1,7 @@
 // Bundles: extension (node, cjs), gallery webview (browser, iife), CLI and simulator (node, cjs),
 // and the integration-test module that runs inside the extension host. `--production` minifies.
 import * as esbuild from 'esbuild';
-import { statSync, chmodSync } from 'node:fs';
+import { statSync, chmodSync, readdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -13,6 +13,19 @@ const node = {
   keepNames: true,
 };
 
+// Every test/integration/*.test.ts, required lazily so mocha's globals exist when suites load.
+const integrationSuites = {
+  name: 'integration-suites',
+  setup(build) {
+    build.onResolve({ filter: /^integration-suites$/ }, () => ({ path: 'integration-suites', namespace: 'suites' }));
+    build.onLoad({ filter: /.*/, namespace: 'suites' }, () => {
+      const files = readdirSync('test/integration').filter((f) => f.endsWith('.test.ts')).sort();
+      const body = files.map((f) => `  require('./${f}');`).join('\n');
+      return { contents: `export function loadSuites() {\n${body}\n}\n`, resolveDir: 'test/integration', loader: 'ts' };
+    });
+  },
+};
+
 const bundles = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './simulator.js', './engine.js'] },
   { ...node, entryPoints: ['src/simulator/index.ts'], outfile: 'dist/simulator.js' },
@@ -20,9 +33,10 @@ const bundles = [
   { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', sourcemap: !production, minify: production,
     legalComments: 'none', logLevel: 'warning', entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js' },
 ];
-if (!production) {
-  bundles.push({ ...node, entryPoints: ['test/integration/index.ts'], outfile: 'dist-test/integration.js', external: ['vscode', 'mocha'] });
-}
+const testBundle = { ...node, minify: false, entryPoints: ['test/integration/index.ts'], outfile: 'dist-test/integration.js',
+  external: ['vscode', 'mocha'], plugins: [integrationSuites] };
+if (process.argv.includes('--tests')) bundles.splice(0, bundles.length, testBundle);
+else if (!production) bundles.push(testBundle);
 
 const started = Date.now();
 if (watch) {
@@ -30,7 +44,7 @@ if (watch) {
   console.log('watching…');
 } else {
   await Promise.all(bundles.map((b) => esbuild.build(b)));
-  chmodSync('dist/cli.js', 0o755);
+  if (!process.argv.includes('--tests')) chmodSync('dist/cli.js', 0o755);
   for (const b of bundles) {
     const kib = (statSync(b.outfile).size / 1024).toFixed(1);
     console.log(`${b.outfile.padEnd(28)} ${kib.padStart(8)} KiB`);

@@ -1,0 +1,3 @@
+declare module 'integration-suites' {
+  export function loadSuites(): void;
+}
