@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { enhancePromptLine, joinPromptLines, promptKindOf, promptLinesAt, splitPrompt } from '../../../src/core/ai/prompt-text';
+import type { AiAssistant } from '../../../src/core/ai/types';
+
+describe('prompt text helpers for Enhance prompt', () => {
+  it('splits leading image URLs and trailing parameters off the description', () => {
+    assert.deepEqual(splitPrompt('https://x.test/a.png a fjord at dawn --video --motion high'), {
+      leading: 'https://x.test/a.png ',
+      description: 'a fjord at dawn',
+      params: ' --video --motion high',
+    });
+    assert.deepEqual(splitPrompt('a cat'), { leading: '', description: 'a cat', params: '' });
+    assert.deepEqual(splitPrompt('well-lit room--ar 2:3'), { leading: '', description: 'well-lit room--ar 2:3', params: '' });
+  });
+
+  it('tells video prompts from image prompts', () => {
+    assert.equal(promptKindOf('https://x.test/a.png a fjord --video'), 'video');
+    assert.equal(promptKindOf('a video game hero --ar 16:9'), 'image');
+  });
+
+  it('sends only the description and keeps URLs and parameters exactly', async () => {
+    const sent: [string, string][] = [];
+    const assistant: AiAssistant = {
+      judgeGrid: () => Promise.reject(new Error('unused')),
+      enhancePrompt: async (text, kind) => {
+        sent.push([text, kind]);
+        return 'a misty fjord at dawn, slow aerial push-in';
+      },
+    };
+    const out = await enhancePromptLine(assistant, 'https://x.test/a.png a fjord --video --motion high');
+    assert.deepEqual(sent, [['a fjord', 'video']]);
+    assert.equal(out, 'https://x.test/a.png a misty fjord at dawn, slow aerial push-in --video --motion high');
+  });
+
+  it('finds the prompt lines around a line, following `\\` continuations', () => {
+    const lines = ['# comment', '@defaults --ar 16:9', '### castles', 'a castle \\', '  at dusk --v 7', '', 'a moat'];
+    assert.equal(promptLinesAt(lines, 0), undefined);
+    assert.equal(promptLinesAt(lines, 1), undefined);
+    assert.equal(promptLinesAt(lines, 2), undefined);
+    assert.deepEqual(promptLinesAt(lines, 4), { start: 3, end: 4 });
+    assert.deepEqual(promptLinesAt(lines, 3), { start: 3, end: 4 });
+    assert.equal(promptLinesAt(lines, 5), undefined);
+    assert.deepEqual(promptLinesAt(lines, 6), { start: 6, end: 6 });
+    assert.equal(joinPromptLines(lines.slice(3, 5)), 'a castle at dusk --v 7');
+  });
+});
