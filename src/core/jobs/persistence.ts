@@ -1,0 +1,59 @@
+// Saves the job history (queue, in-flight jobs, finished jobs) through the KeyValueStore port, batched:
+// many changes in a short window become one write.
+import type { Clock, KeyValueStore, Logger } from '../ports';
+import type { JobRecord } from './model';
+
+export const JOBS_KEY = 'midjourney.jobs.v1';
+
+interface PersistedJobs {
+  version: 1;
+  records: JobRecord[];
+}
+
+export function loadJobRecords(kv: KeyValueStore): JobRecord[] {
+  const stored = kv.get<PersistedJobs>(JOBS_KEY);
+  if (!stored || stored.version !== 1 || !Array.isArray(stored.records)) return [];
+  return stored.records.filter((r) => r && typeof r.id === 'string' && typeof r.state === 'string' && r.request !== undefined);
+}
+
+export class BatchedJobWriter {
+  private timer: { cancel(): void } | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private dirty = false;
+
+  constructor(
+    private readonly kv: KeyValueStore,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly snapshot: () => JobRecord[],
+    private readonly delayMs: number,
+  ) {}
+
+  /** Schedules a write within `delayMs`; repeated calls in that window share it. */
+  markDirty(): void {
+    this.dirty = true;
+    this.timer ??= this.clock.setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.delayMs);
+  }
+
+  /** Writes now if anything changed (used before a POST, so a crash can be reconciled, and on dispose). */
+  async flush(): Promise<void> {
+    this.timer?.cancel();
+    this.timer = undefined;
+    // Writes are serialized so an older snapshot never lands after a newer one.
+    const run = this.writing.then(async () => {
+      if (!this.dirty) return;
+      this.dirty = false;
+      try {
+        await this.kv.set(JOBS_KEY, { version: 1, records: this.snapshot() } satisfies PersistedJobs);
+      } catch (error) {
+        this.dirty = true;
+        this.logger.error(`could not save the job history: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    this.writing = run;
+    return run;
+  }
+}

@@ -1,0 +1,179 @@
+// Saving results into the workspace: a naming template with sanitized segments (never outside the
+// output folder), and a provenance sidecar `<file>.json` beside each file. Never a token.
+import { copyFile, mkdir, writeFile, access } from 'node:fs/promises';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { JobRecord, ResultAsset } from '../jobs/model';
+import { promptOf } from '../jobs/model';
+import type { MediaCache } from './cache';
+
+export interface SaveOptions {
+  workspaceDir: string;
+  /** Output folder, relative to `workspaceDir` (or absolute). */
+  outputFolder: string;
+  /** `midjourney.output.pattern`, e.g. `{date}/{block}-{prompt}-{index}`. */
+  pattern: string;
+  cache: Pick<MediaCache, 'get'>;
+  /** Ancestors of the job, nearest parent first (JobStore.ancestors). */
+  lineage?: readonly JobRecord[];
+  /** Which assets to save. Default: singles and videos; the grid only when there are none. */
+  kinds?: readonly ResultAsset['kind'][];
+  now?: number;
+  signal?: AbortSignal;
+}
+
+export interface SavedFile {
+  path: string;
+  sidecarPath: string;
+  asset: ResultAsset;
+}
+
+export const DEFAULT_OUTPUT_PATTERN = '{date}/{block}-{prompt}-{index}';
+
+/** Downloads (through the cache) and writes each result of `job` with its sidecar. */
+export async function saveResults(job: JobRecord, options: SaveOptions): Promise<SavedFile[]> {
+  const outputDir = resolve(options.workspaceDir, options.outputFolder);
+  const now = options.now ?? Date.now();
+  const assets = assetsToSave(job.assets, options.kinds);
+  const saved: SavedFile[] = [];
+  for (const asset of assets) {
+    const cached = await options.cache.get(asset.url, options.signal);
+    const relativeName = renderPattern(options.pattern || DEFAULT_OUTPUT_PATTERN, job, asset, now);
+    const target = await uniquePath(join(outputDir, relativeName + (extname(cached) || '.bin')));
+    if (!isInside(outputDir, target)) throw new Error(`refusing to write outside the output folder: ${relativeName}`);
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(cached, target);
+    const sidecarPath = `${target}.json`;
+    await writeFile(sidecarPath, `${JSON.stringify(provenanceOf(job, asset, options.lineage ?? [], now), null, 2)}\n`, 'utf8');
+    saved.push({ path: target, sidecarPath, asset });
+  }
+  return saved;
+}
+
+function assetsToSave(assets: readonly ResultAsset[], kinds?: readonly ResultAsset['kind'][]): ResultAsset[] {
+  if (kinds) return assets.filter((a) => kinds.includes(a.kind));
+  const singles = assets.filter((a) => a.kind !== 'grid');
+  return singles.length > 0 ? singles : assets.filter((a) => a.kind === 'grid');
+}
+
+/** Fills the placeholders; every path segment is sanitized, `.`/`..` segments are dropped. */
+export function renderPattern(pattern: string, job: JobRecord, asset: ResultAsset, now: number): string {
+  const when = new Date(job.finishedAt ?? now);
+  const iso = when.toISOString();
+  const values: Record<string, string> = {
+    date: iso.slice(0, 10),
+    time: iso.slice(11, 19).replace(/:/g, ''),
+    block: job.source?.block ?? (job.source ? `line${job.source.line + 1}` : job.verb),
+    prompt: slug(promptOf(job), 60),
+    jobid: shortJobId(job),
+    index: asset.kind === 'grid' ? 'grid' : String(asset.index),
+    verb: job.verb,
+    button: job.parentButton ?? '',
+  };
+  const filled = pattern.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+  const segments = filled
+    .split(/[\\/]+/)
+    .map((segment) => sanitizeSegment(segment))
+    .filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
+  return segments.length > 0 ? segments.join(sep) : sanitizeSegment(`${values.jobid}-${values.index}`);
+}
+
+/** A file-name-safe segment: letters, digits, `._-`; no leading dots; no Windows device names. */
+export function sanitizeSegment(text: string, max = 120): string {
+  let out = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, max);
+  if (/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(out)) out = `_${out}`;
+  return out;
+}
+
+/** The prompt as a short slug without parameters and URLs. */
+export function slug(prompt: string, max: number): string {
+  const words = prompt
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(/\s--\w+(\s+[^-\s]\S*)*/g, ' ')
+    .toLowerCase();
+  return sanitizeSegment(words, max) || 'untitled';
+}
+
+function shortJobId(job: JobRecord): string {
+  // j<19 digits>… → the digits are unique enough and carry no channel or user number.
+  const digits = job.jobId ? /^j(\d{19})/.exec(job.jobId)?.[1] : undefined;
+  return digits ?? job.id;
+}
+
+async function uniquePath(path: string): Promise<string> {
+  const ext = extname(path);
+  const base = path.slice(0, path.length - ext.length);
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? path : `${base}-${n}${ext}`;
+    try {
+      await access(candidate);
+    } catch {
+      return candidate;
+    }
+  }
+}
+
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** `--ar 16:9 --v 7 --raw` → `{ ar: "16:9", v: "7", raw: true }`. */
+export function parametersOf(prompt: string): Record<string, string | true> {
+  const params: Record<string, string | true> = {};
+  const pattern = /(?:^|\s)--([A-Za-z][\w-]*)((?:\s+(?!--)[^\s]+)*)/g;
+  for (const match of prompt.matchAll(pattern)) {
+    const value = match[2].trim();
+    params[match[1].toLowerCase()] = value === '' ? true : value;
+  }
+  return params;
+}
+
+export interface Provenance {
+  generator: 'midjourney-studio';
+  version: 1;
+  jobId: string | undefined;
+  localId: string;
+  verb: string;
+  jobType: string | undefined;
+  /** The prompt exactly as sent to the service. */
+  prompt: string;
+  /** The prompt as Midjourney echoed it (with account settings), when known. */
+  echoedPrompt: string | undefined;
+  parameters: Record<string, string | true>;
+  button: string | undefined;
+  seed: number | undefined;
+  channel: string | undefined;
+  asset: { index: number; kind: string; url: string };
+  parents: { jobId: string | undefined; localId: string; verb: string; button: string | undefined; prompt: string }[];
+  source: { file: string; line: number; block: string | undefined; gitCommit: string | undefined } | undefined;
+  timestamps: { queued: string; submitted: string | undefined; finished: string | undefined; saved: string };
+}
+
+export function provenanceOf(job: JobRecord, asset: ResultAsset, lineage: readonly JobRecord[], now: number): Provenance {
+  const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+  const prompt = promptOf(job);
+  return {
+    generator: 'midjourney-studio',
+    version: 1,
+    jobId: job.jobId,
+    localId: job.id,
+    verb: job.verb,
+    jobType: job.jobType,
+    prompt,
+    echoedPrompt: job.echoedPrompt,
+    parameters: parametersOf(lineage.length > 0 && job.verb === 'button' && !('prompt' in job.request && job.request.prompt) ? promptOf(lineage[lineage.length - 1]) : prompt),
+    button: job.parentButton,
+    seed: job.seed,
+    channel: job.channel,
+    asset: { index: asset.index, kind: asset.kind, url: asset.url },
+    parents: lineage.map((p) => ({ jobId: p.jobId, localId: p.id, verb: p.verb, button: p.parentButton, prompt: promptOf(p) })),
+    source: job.source ? { file: job.source.file, line: job.source.line + 1, block: job.source.block, gitCommit: job.source.gitCommit } : undefined,
+    timestamps: { queued: new Date(job.createdAt).toISOString(), submitted: iso(job.submittedAt), finished: iso(job.finishedAt), saved: new Date(now).toISOString() },
+  };
+}
