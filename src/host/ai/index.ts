@@ -30,6 +30,8 @@ export interface AiAssistDeps {
   readImage(asset: ResultAsset): Promise<AiImage>;
   /** Where AI decisions are kept; defaults to the extension's globalState. */
   kv?: KeyValueStore;
+  /** Builds/loads the engine before jobs are looked up (EngineHost builds it lazily: pass `() => host.engine()`). */
+  ready?(): Promise<unknown>;
   /** Registers a secret with the log redactor (SecretRegistry.register); returns a function that forgets it. */
   registerSecret?(secret: string): () => void;
 }
@@ -126,6 +128,7 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
 
   async function pickCommand(arg: unknown): Promise<AutopilotResult | undefined> {
     if (!ensureEnabled()) return undefined;
+    await deps.ready?.();
     const jobId = jobIdFromArg(arg) ?? (await chooseGrid());
     if (!jobId) return undefined;
     const assistant = await assistantFromSettings();

@@ -1,0 +1,82 @@
+// AI assist inside a real VS Code: inert until `midjourney.ai.enabled`, then "Pick best of 4" works
+// against a fake OpenAI-compatible server started here, through the extension's own engine (demo
+// backend: the built-in simulator).
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import type { AutopilotResult } from '../../src/core/ai/autopilot';
+import type { JobRecord } from '../../src/core/jobs/model';
+import { pickReply, startFakeOpenAi, type FakeOpenAi } from '../fixtures/fake-openai/server';
+
+const ENHANCE_TITLE = 'Enhance prompt (AI)';
+
+async function setAi(values: Record<string, unknown>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('midjourney.ai');
+  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+async function enhanceActionsAt(document: vscode.TextDocument, line: number): Promise<vscode.CodeAction[]> {
+  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+    'vscode.executeCodeActionProvider',
+    document.uri,
+    new vscode.Range(line, 0, line, 0),
+  );
+  return (actions ?? []).filter((a): a is vscode.CodeAction => a.title === ENHANCE_TITLE);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('AI assist (opt-in)', function () {
+  this.timeout(120_000);
+  let fake: FakeOpenAi;
+
+  before(async () => {
+    fake = await startFakeOpenAi();
+    fake.respond = () => pickReply(2, 'The fox is sharpest in image 2.');
+  });
+  after(async () => {
+    await setAi({ enabled: undefined, provider: undefined, endpoint: undefined, model: undefined, autoAnimate: undefined });
+    await fake.close();
+  });
+
+  it('is inert while midjourney.ai.enabled is false: commands refuse, no code action, no network', async () => {
+    await setAi({ enabled: false, provider: 'openai-compatible', endpoint: fake.url, model: 'fake-vision' });
+    const document = await vscode.workspace.openTextDocument({ language: 'prompts', content: '# castles\na castle at dusk --v 7\n' });
+    assert.deepStrictEqual(await enhanceActionsAt(document, 1), []);
+    assert.strictEqual(await vscode.commands.executeCommand('midjourney.pickBestOfFour', { id: 'no-such-job' }), undefined);
+    assert.strictEqual(await vscode.commands.executeCommand('midjourney.enhancePrompt', { uri: document.uri.toString(), line: 1 }), undefined);
+    assert.strictEqual(fake.requests.length, 0, 'nothing may reach the model while AI assist is off');
+  });
+
+  it('offers "Enhance prompt (AI)" on prompt lines (not comments) once enabled', async () => {
+    await setAi({ enabled: true });
+    const document = await vscode.workspace.openTextDocument({ language: 'prompts', content: '# castles\na castle at dusk --v 7\n' });
+    assert.strictEqual((await enhanceActionsAt(document, 0)).length, 0);
+    const [action] = await enhanceActionsAt(document, 1);
+    assert.ok(action, 'expected the code action on a prompt line');
+    assert.strictEqual(action.command?.command, 'midjourney.enhancePrompt');
+    assert.strictEqual(fake.requests.length, 0, 'offering the action must not call the model');
+  });
+
+  it('picks the best of four through the fake endpoint, upscales that image and animates the single', async () => {
+    await setAi({ enabled: true, provider: 'openai-compatible', endpoint: fake.url, model: 'fake-vision', autoAnimate: true });
+    const grid = await vscode.commands.executeCommand<JobRecord>('midjourney.imagine', { prompt: 'a red fox in fresh snow --ar 3:2' });
+    assert.ok(grid?.id, 'imagine returned the queued job');
+
+    // The grid completes in the simulator; until then the command refuses (no model call).
+    let result: AutopilotResult | undefined;
+    for (let attempt = 0; attempt < 240 && !result; attempt++) {
+      result = await vscode.commands.executeCommand<AutopilotResult | undefined>('midjourney.pickBestOfFour', { id: grid.id });
+      if (!result) await sleep(250);
+    }
+    assert.ok(result, 'the pick ran once the grid completed');
+    assert.strictEqual(fake.requests.length, 1);
+    const user = fake.requests[0].body.messages?.find((m) => m.role === 'user');
+    assert.ok(user && Array.isArray(user.content));
+    assert.strictEqual(user.content.filter((p) => p.type === 'image_url').length, 4);
+    assert.deepStrictEqual(result.judgement, { kind: 'pick', index: 2, reason: 'The fox is sharpest in image 2.', model: 'fake-vision' });
+    assert.strictEqual(result.decision.pickedIndex, 2);
+    assert.ok(result.upscaleJobId, 'U2 was pressed');
+    assert.ok(result.animateJobId, 'Animate was pressed on the upscaled single');
+    assert.deepStrictEqual(result.createdJobIds, [result.upscaleJobId, result.animateJobId]);
+  });
+});
