@@ -5,3 +5,5 @@ export * from './decisions';
 export * from './openai-compatible';
 export * from './autopilot';
 export * from './prompt-text';
+export * from './images';
+export * from './config';

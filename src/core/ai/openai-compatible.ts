@@ -4,6 +4,7 @@
 import { request } from 'undici';
 import { z } from 'zod';
 import type { Logger } from '../ports';
+import { imageContentType } from './images';
 import { redactSecrets } from './redact';
 import {
   enhanceInstructions,
@@ -69,7 +70,7 @@ export function chatCompletionsUrl(endpoint: string): string {
 }
 
 export function imageDataUrl(image: AiImage): string {
-  return `data:${image.contentType};base64,${Buffer.from(image.bytes).toString('base64')}`;
+  return `data:${imageContentType(image)};base64,${Buffer.from(image.bytes).toString('base64')}`;
 }
 
 export function createOpenAiCompatibleAssistant(options: OpenAiCompatibleOptions): AiAssistant {

@@ -44,3 +44,17 @@ describe('prompt text helpers for Enhance prompt', () => {
     assert.equal(joinPromptLines(lines.slice(3, 5)), 'a castle at dusk --v 7');
   });
 });
+
+describe('image bytes for the judge', () => {
+  it('trusts the bytes over the declared type', async () => {
+    const { imageContentType, sniffImageType } = await import('../../../src/core/ai/images');
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]);
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0]);
+    const webp = new Uint8Array([0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50]);
+    assert.equal(sniffImageType(png), 'image/png');
+    assert.equal(sniffImageType(webp), 'image/webp');
+    assert.equal(imageContentType({ bytes: jpeg, contentType: 'image/png' }), 'image/jpeg');
+    assert.equal(imageContentType({ bytes: new Uint8Array([1, 2]), contentType: 'image/png; q=1' }), 'image/png');
+    assert.equal(imageContentType({ bytes: new Uint8Array([1, 2]), contentType: 'application/octet-stream' }), 'image/jpeg');
+  });
+});
