@@ -92,9 +92,7 @@ export async function pickBestOfFour(
   const notPickable = whyNotPickable(grid);
   if (notPickable) throw new AiError('notAGrid', `Cannot pick the best of 4: ${notPickable}.`);
 
-  const images = await Promise.all(singleImages(grid).map((asset) => options.readImage(asset, signal)));
-  signal?.throwIfAborted();
-  const judgement = await assistant.judgeGrid(images, judgingPromptFor(engine.store, grid), options.context, signal);
+  const judgement = await judgeImages(grid, engine.store, assistant, options);
   const decision: AiDecision = {
     model: judgement.model,
     reason: judgement.reason,
@@ -132,6 +130,24 @@ export async function pickBestOfFour(
   result.createdJobIds.push(animation.id);
   return result;
 }
+
+/** Reads the four singles and asks the model; an image that cannot be read is a "no pick", not a guess. */
+async function judgeImages(grid: JobRecord, store: JobStoreReader, assistant: AiAssistant, options: AutopilotOptions): Promise<GridJudgement> {
+  const { signal } = options;
+  let images: AiImage[];
+  try {
+    images = await Promise.all(singleImages(grid).map((asset) => options.readImage(asset, signal)));
+  } catch (error) {
+    signal?.throwIfAborted();
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: 'noPick', reason: `No pick: the images could not be read (${message}).`, model: NOT_ASKED };
+  }
+  signal?.throwIfAborted();
+  return assistant.judgeGrid(images, judgingPromptFor(store, grid), options.context, signal);
+}
+
+/** The decision's model when no model was asked (the images were unavailable). */
+export const NOT_ASKED = '(no model asked)';
 
 /**
  * For batch runs (the `@autopilot` directive, `mj-studio run --autopilot`): call after a job of the run

@@ -151,3 +151,19 @@ describe('autopilotAfterCompletion / autopilotForJobs (batch runs)', () => {
     ]);
   });
 });
+
+describe('pickBestOfFour when the images cannot be read', () => {
+  it('records a noPick with the reason and presses nothing', async () => {
+    const engine = createFakeEngine();
+    engine.addGrid('g1');
+    const assistant = scriptedAssistant({ kind: 'pick', index: 1, reason: 'x' });
+    const result = await pickBestOfFour(engine, 'g1', assistant, {
+      animate: true,
+      readImage: () => Promise.reject(new Error('HTTP 404 from the CDN')),
+    });
+    assert.equal(result.judgement.kind, 'noPick');
+    assert.match(result.decision.reason, /could not be read \(HTTP 404 from the CDN\)/);
+    assert.deepEqual(assistant.prompts, [], 'the model is not asked without the images');
+    assert.deepEqual(engine.submitted, []);
+  });
+});
