@@ -15,9 +15,8 @@ export async function* sseDataMessages(body: AsyncIterable<Uint8Array | string>)
     parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
     while (pending.length > 0) yield pending.shift() as string;
   }
-  parser.feed(decoder.decode());
   // A last message without its blank line still counts.
-  parser.reset({ consume: true });
+  parser.feed(`${decoder.decode()}\n\n`);
   while (pending.length > 0) yield pending.shift() as string;
 }
 

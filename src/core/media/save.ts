@@ -69,7 +69,8 @@ export function renderPattern(pattern: string, job: JobRecord, asset: ResultAsse
     verb: job.verb,
     button: job.parentButton ?? '',
   };
-  const filled = pattern.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+  // Values never create directories: only the pattern's own `/` does.
+  const filled = pattern.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? sanitizeSegment(values[name]) : whole));
   const segments = filled
     .split(/[\\/]+/)
     .map((segment) => sanitizeSegment(segment))
