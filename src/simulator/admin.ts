@@ -1,0 +1,165 @@
+// Test and demo controls (CONTRACT.md §14 #27), outside the contract: in-process through SimulatorAdmin,
+// over HTTP under /__sim/ (no auth). Both drive the same service state.
+import { z } from 'zod';
+import { describeZodError } from '../core/api/schemas';
+import type { SimTime } from './clock';
+import type { ForcedOutcome, MidjourneyService, SimulatorCounters } from './service';
+
+export interface SimulatorAdmin {
+  /** Lock a channel as if Midjourney showed a moderation message / CAPTCHA: jobs on it get 596. */
+  lockChannel(channel: string, reason?: string): void;
+  /** Clear the lock (same as `POST /accounts/reset/{channel}`). */
+  unlockChannel(channel: string): void;
+  /** The next `count` job POSTs get 429. */
+  force429(count: number): void;
+  /** Every API request fails with `status` (default 503) with probability `rate` (0..1). */
+  set5xxRate(rate: number, status?: number): void;
+  /**
+   * The next `count` job POSTs lose their connection. `beforeAccept`: no job is created.
+   * `afterAccept`: the job is created and runs normally, but the socket closes without an answer.
+   */
+  resetConnection(options: { when: 'beforeAccept' | 'afterAccept'; count: number }): void;
+  /** The next `count` SSE streams of new jobs are cut after `afterEvents` messages; their jobs freeze (§14 #19). */
+  dropSse(options: { afterEvents: number; count: number }): void;
+  /** Delay the next `count` requests (default: all) by `ms` real milliseconds; `ms` 0 turns it off. */
+  slowResponses(ms: number, count?: number): void;
+  /** Jobs whose prompt contains `match` end with this outcome (until reset). */
+  forceOutcome(match: string, outcome: ForcedOutcome): void;
+  /** Answer 402 to every authenticated request. */
+  setPaymentRequired(required: boolean): void;
+  /** Extras on 429 answers: a `Retry-After` header (+ `retry_after` field) and/or `executingJobs`. */
+  set429Details(options: { retryAfterSeconds?: number; executingJobs?: boolean }): void;
+  /** Webhooks send `{event, job, seq, ts}` instead of the bare job. */
+  setWebhookEnvelope(enabled: boolean): void;
+  /** Move simulated time forward (e.g. past the 24 h Discord link lifetime or the 62-day job expiry). */
+  advanceTime(simMs: number): void;
+  /** Ids of the configured channels. */
+  channels(): string[];
+  counters(): SimulatorCounters;
+  /** Faults off, counters zero, jobs forgotten, pre-configured channels restored. */
+  reset(): void;
+}
+
+export function createAdmin(service: MidjourneyService, time: SimTime): SimulatorAdmin {
+  const nonNegativeInt = (value: number, name: string): number => {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
+    return value;
+  };
+  return {
+    lockChannel: (channel, reason) => service.lockChannel(channel, reason),
+    unlockChannel: (channel) => service.unlockChannel(channel),
+    force429: (count) => {
+      service.faults.force429 = nonNegativeInt(count, 'count');
+    },
+    set5xxRate: (rate, status = 503) => {
+      if (!(rate >= 0 && rate <= 1)) throw new Error('rate must be between 0 and 1');
+      if (!Number.isInteger(status) || status < 500 || status > 599) throw new Error('status must be 5xx');
+      service.faults.rate5xx = rate;
+      service.faults.status5xx = status;
+    },
+    resetConnection: ({ when, count }) => {
+      if (when === 'beforeAccept') service.faults.resetBeforeAccept = nonNegativeInt(count, 'count');
+      else service.faults.resetAfterAccept = nonNegativeInt(count, 'count');
+    },
+    dropSse: ({ afterEvents, count }) => {
+      service.faults.dropSse = { afterEvents: nonNegativeInt(afterEvents, 'afterEvents'), count: nonNegativeInt(count, 'count') };
+    },
+    slowResponses: (ms, count) => {
+      service.faults.slow = { ms: Math.max(0, ms), remaining: count === undefined ? Number.POSITIVE_INFINITY : nonNegativeInt(count, 'count') };
+    },
+    forceOutcome: (match, outcome) => {
+      if (match === '') throw new Error('match must not be empty');
+      service.faults.outcomes.push({ match, outcome });
+    },
+    setPaymentRequired: (required) => {
+      service.faults.paymentRequired = required;
+    },
+    set429Details: ({ retryAfterSeconds, executingJobs }) => {
+      service.faults.retryAfterSeconds = retryAfterSeconds;
+      service.faults.executingJobsIn429 = executingJobs ?? false;
+    },
+    setWebhookEnvelope: (enabled) => {
+      service.faults.webhookEnvelope = enabled;
+    },
+    advanceTime: (simMs) => time.advance(simMs),
+    channels: () => [...service.channels.keys()],
+    counters: () => service.counters(),
+    reset: () => service.reset(),
+  };
+}
+
+const count = z.number().int().min(0);
+
+const adminRoutes = {
+  lock: z.object({ channel: z.string(), reason: z.string().optional() }),
+  unlock: z.object({ channel: z.string() }),
+  'force-429': z.object({ count }),
+  '5xx': z.object({ rate: z.number().min(0).max(1), status: z.number().int().min(500).max(599).optional() }),
+  'reset-connection': z.object({ when: z.enum(['beforeAccept', 'afterAccept']), count }),
+  'drop-sse': z.object({ afterEvents: count, count }),
+  slow: z.object({ ms: z.number().min(0), count: count.optional() }),
+  'force-outcome': z.object({ match: z.string().min(1), status: z.enum(['failed', 'moderated']), error: z.string(), errorDetails: z.string().optional() }),
+  'payment-required': z.object({ required: z.boolean() }),
+  '429-details': z.object({ retryAfterSeconds: z.number().min(0).optional(), executingJobs: z.boolean().optional() }),
+  'webhook-envelope': z.object({ enabled: z.boolean() }),
+  'advance-time': z.object({ ms: z.number().min(0) }),
+  reset: z.object({}),
+};
+
+type AdminRoute = keyof typeof adminRoutes;
+
+/**
+ * `/__sim/<route>`: GET counters|channels; POST one of `adminRoutes` with a JSON body.
+ * Returns undefined for 204, otherwise a status and JSON body.
+ */
+export function handleAdminRequest(admin: SimulatorAdmin, method: string, route: string, body: unknown): { status: number; body: unknown } | undefined {
+  if (method === 'GET' && route === 'counters') return { status: 200, body: admin.counters() };
+  if (method === 'GET' && route === 'channels') return { status: 200, body: admin.channels() };
+  if (method !== 'POST' || !(route in adminRoutes)) {
+    return { status: 404, body: { error: `Unknown admin route ${method} /__sim/${route}`, routes: ['GET counters', 'GET channels', ...Object.keys(adminRoutes).map((r) => `POST ${r}`)] } };
+  }
+  const parsed = adminRoutes[route as AdminRoute].safeParse(body);
+  if (!parsed.success) return { status: 400, body: { error: describeZodError(parsed.error) } };
+  const input = parsed.data as Record<string, unknown>;
+  try {
+    applyAdminRoute(admin, route as AdminRoute, input);
+  } catch (error) {
+    return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
+  }
+  return undefined;
+}
+
+function applyAdminRoute(admin: SimulatorAdmin, route: AdminRoute, input: Record<string, unknown>): void {
+  switch (route) {
+    case 'lock':
+      return admin.lockChannel(input.channel as string, input.reason as string | undefined);
+    case 'unlock':
+      return admin.unlockChannel(input.channel as string);
+    case 'force-429':
+      return admin.force429(input.count as number);
+    case '5xx':
+      return admin.set5xxRate(input.rate as number, input.status as number | undefined);
+    case 'reset-connection':
+      return admin.resetConnection({ when: input.when as 'beforeAccept' | 'afterAccept', count: input.count as number });
+    case 'drop-sse':
+      return admin.dropSse({ afterEvents: input.afterEvents as number, count: input.count as number });
+    case 'slow':
+      return admin.slowResponses(input.ms as number, input.count as number | undefined);
+    case 'force-outcome':
+      return admin.forceOutcome(input.match as string, {
+        status: input.status as 'failed' | 'moderated',
+        error: input.error as string,
+        errorDetails: input.errorDetails as string | undefined,
+      });
+    case 'payment-required':
+      return admin.setPaymentRequired(input.required as boolean);
+    case '429-details':
+      return admin.set429Details({ retryAfterSeconds: input.retryAfterSeconds as number | undefined, executingJobs: input.executingJobs as boolean | undefined });
+    case 'webhook-envelope':
+      return admin.setWebhookEnvelope(input.enabled as boolean);
+    case 'advance-time':
+      return admin.advanceTime(input.ms as number);
+    case 'reset':
+      return admin.reset();
+  }
+}
