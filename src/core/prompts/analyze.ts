@@ -596,8 +596,8 @@ function lastWins(params: ParamUse[]): ParamUse[] {
   const out: ParamUse[] = [];
   for (const p of params) {
     const i = out.findIndex((q) => q.def === p.def);
-    if (i >= 0) out.splice(i, 1);
-    out.push(p);
+    if (i >= 0) out[i] = p;
+    else out.push(p);
   }
   return out;
 }
