@@ -173,11 +173,15 @@ export class SimulatorHttp {
     let finished = false;
     const send = (payload: JsonObject): void => {
       if (finished) return;
-      res.write(`data: ${JSON.stringify({ ...payload, seq: seq++, ts: timeOfDay(this.time.now()) })}\n\n`);
+      const message = `data: ${JSON.stringify({ ...payload, seq: seq++, ts: timeOfDay(this.time.now()) })}\n\n`;
       if (dropAfter !== undefined && seq >= dropAfter && !isTerminal(job.status)) {
+        // The dropSse fault: deliver this message, then cut the connection without ending the stream.
         finished = true;
-        res.destroy();
+        this.service.freeze(job);
+        res.write(message, () => res.destroy());
+        return;
       }
+      res.write(message);
     };
     const sendState = (current: SimJob): void => {
       send({ event: `midjourney_${current.status}`, job: this.service.view(current) });

@@ -192,6 +192,8 @@ export interface SimJob {
   resultKind?: ResultPlan['kind'];
   /** Set on completed seed jobs. */
   seed?: number;
+  /** The job's own generator: its timings and result ids do not depend on other jobs. */
+  random: Random;
   /** Quota the job counts against while running: its jobType; seed jobs count as images (§15 #12). */
   slotType?: JobType;
 }
@@ -822,6 +824,7 @@ export class MidjourneyService {
       replyRef: common.replyRef,
       holdsSlot: slotType !== undefined,
       slotType,
+      random: new Random(this.random.int(0, 0xffffffff)),
       steps: [],
       subscribers: new Set(),
       children: {},
@@ -842,65 +845,72 @@ export class MidjourneyService {
     return job;
   }
 
+  /**
+   * Plan the job's timeline up front (all random draws happen here, from the job's own generator, so a
+   * seed gives the same timings whatever else runs). Timestamps are the planned simulated times.
+   */
   private schedule(job: SimJob, renderMs: number, ending: Ending, commandName: string): void {
-    const at = (ms: number, fn: () => void): void => {
-      job.steps.push(this.time.after(ms, fn));
+    const random = job.random;
+    const at = (offsetMs: number, fn: (atMs: number) => void): void => {
+      const atMs = job.createdMs + offsetMs;
+      job.steps.push(this.time.after(offsetMs, () => fn(atMs)));
     };
     if (ending.type === 'moderated') {
       // Midjourney answers the slash command with an ephemeral error: no started/progress (§14 #9).
-      at(this.random.between(1_700, 5_300), () => this.finishModerated(job, ending.title, ending.description, commandName));
+      at(random.between(1_700, 5_300), (atMs) => this.finishModerated(job, ending.title, ending.description, commandName, atMs));
       return;
     }
     const kind = job.plan.kind;
     if (kind === 'settings') {
-      at(renderMs, () => this.finishCompleted(job, this.time.now() - this.random.between(200, 400)));
+      const messageLag = random.between(200, 400);
+      at(renderMs, (atMs) => this.finishCompleted(job, atMs - messageLag, atMs));
       return;
     }
-    const speedFactor = job.speed === 'turbo' ? 0.5 : job.speed === 'relax' ? this.random.between(3, 10) : 1;
-    const startedAt = this.random.between(1_500, 3_000);
+    const speedFactor = job.speed === 'turbo' ? 0.5 : job.speed === 'relax' ? random.between(3, 10) : 1;
+    const startedAt = random.between(1_500, 3_000);
     const total = Math.min(LONGEST_RENDER_MS, Math.max(startedAt + 1_000, renderMs * speedFactor));
-    at(startedAt, () => this.setRunning(job, 'started', undefined));
+    at(startedAt, (atMs) => this.setRunning(job, 'started', undefined, atMs));
     const withProgress = kind === 'grid' || kind === 'video-grid' || kind === 'upscaled';
-    const steps = withProgress ? progressSteps(Math.floor((total - startedAt - 1_500) / 4_000)) : [];
+    const steps = withProgress ? progressSteps(Math.floor((total - startedAt - 1_500) / 3_500)) : [];
     const first = startedAt + 1_000;
     const last = total - 1_500;
     steps.forEach((percent, i) => {
       const when = steps.length === 1 ? first : first + ((last - first) * i) / (steps.length - 1);
-      at(when, () => this.setRunning(job, 'progress', percent));
+      at(when, (atMs) => this.setRunning(job, 'progress', percent, atMs));
     });
     if (ending.type === 'freeze') return;
     if (ending.type === 'failed') {
-      at(steps.length > 2 ? first + (last - first) / 2 + 1 : startedAt + 500, () => this.finishFailed(job, 500, ending.error, ending.errorDetails));
+      at(steps.length > 2 ? first + (last - first) / 2 + 1 : startedAt + 500, (atMs) => this.finishFailed(job, 500, ending.error, ending.errorDetails, atMs));
       return;
     }
     // `updated` follows the Discord message by 0.3–0.6 s (§14 #6).
-    at(total, () => this.finishCompleted(job, this.time.now() - this.random.between(300, 600)));
+    const messageLag = random.between(300, 600);
+    at(total, (atMs) => this.finishCompleted(job, atMs - messageLag, atMs));
   }
 
-  private runningMessage(job: SimJob, content: string): JsonObject {
-    const now = this.time.now();
-    return botMessage({ id: snowflake(now, this.random), channelId: job.channel, timestampMs: now, content, user: job.user });
+  private runningMessage(job: SimJob, content: string, atMs: number): JsonObject {
+    return botMessage({ id: snowflake(atMs, job.random), channelId: job.channel, timestampMs: atMs, content, user: job.user });
   }
 
-  private setRunning(job: SimJob, status: 'started' | 'progress', percent: number | undefined): void {
+  private setRunning(job: SimJob, status: 'started' | 'progress', percent: number | undefined, atMs: number): void {
     if (isTerminal(job.status)) return;
     const speedWord = SPEED_WORD[job.speed];
     const echo = job.echo || job.verb;
     if (status === 'started') {
-      job.response = this.runningMessage(job, `**${echo}** - <@${job.user.id}> (Waiting to start)`);
+      job.response = this.runningMessage(job, `**${echo}** - <@${job.user.id}> (Waiting to start)`, atMs);
     } else {
-      const previous = job.response ?? this.runningMessage(job, '');
+      const previous = job.response ?? this.runningMessage(job, '', atMs);
       job.response = { ...previous, content: `**${echo}** - <@${job.user.id}> (${percent}%) (${speedWord})`, progress_percent: percent };
     }
     job.status = status;
-    job.updatedMs = this.time.now();
+    job.updatedMs = atMs;
     this.emit(job);
   }
 
-  private finish(job: SimJob, status: 'completed' | 'failed' | 'moderated', code: number): void {
+  private finish(job: SimJob, status: 'completed' | 'failed' | 'moderated', code: number, atMs: number): void {
     job.status = status;
     job.code = code;
-    job.updatedMs = this.time.now();
+    job.updatedMs = atMs;
     for (const step of job.steps) step.cancel();
     job.steps = [];
     job.timeout?.cancel();
@@ -910,7 +920,7 @@ export class MidjourneyService {
     job.subscribers.clear();
   }
 
-  private finishFailed(job: SimJob, code: number, error: string, errorDetails: string): void {
+  private finishFailed(job: SimJob, code: number, error: string, errorDetails: string, atMs = this.time.now()): void {
     job.error = error;
     job.errorDetails = errorDetails;
     if (job.response) {
@@ -918,39 +928,40 @@ export class MidjourneyService {
       delete response.progress_percent;
       job.response = response;
     }
-    this.finish(job, 'failed', code);
+    this.finish(job, 'failed', code, atMs);
   }
 
-  private finishModerated(job: SimJob, title: string, description: string, commandName: string): void {
-    const now = this.time.now();
-    const messageMs = now - this.random.between(150, 300);
-    const messageId = snowflake(messageMs, this.random);
+  private finishModerated(job: SimJob, title: string, description: string, commandName: string, atMs: number): void {
+    const random = job.random;
+    const messageMs = atMs - random.between(150, 300);
+    const messageId = snowflake(messageMs, random);
     const footer = `/${commandName} ${textOf(job.request.prompt) || textOf(job.request.button)}`.trim();
     job.response = ephemeralReply(
       { id: messageId, channelId: job.channel, timestampMs: messageMs, content: '', user: job.user },
       {
         nonce: job.digits,
         commandName,
-        interactionId: snowflake(job.createdMs + 500, this.random),
+        interactionId: snowflake(job.createdMs + 500, random),
         embeds: [errorEmbed(addOne(messageId), title, description, footer)],
-        components: actionRows([[{ label: 'Resubmit', customId: `MJ::Job::Retry::${this.random.base64(22).replace(/[+/]/g, 'x')}` }]]).components,
+        components: actionRows([[{ label: 'Resubmit', customId: `MJ::Job::Retry::${random.base64(22).replace(/[+/]/g, 'x')}` }]]).components,
       },
     );
     job.error = title;
     job.errorDetails = description;
-    this.finish(job, 'moderated', 422);
+    this.finish(job, 'moderated', 422, atMs);
   }
 
-  private finishCompleted(job: SimJob, messageMs: number): void {
+  private finishCompleted(job: SimJob, messageMs: number, atMs: number): void {
     if (isTerminal(job.status)) return;
+    const random = job.random;
     const channel = this.channels.get(job.channel);
     const plan = job.plan;
-    const base = { id: snowflake(messageMs, this.random), channelId: job.channel, timestampMs: messageMs, user: job.user };
+    const base = { id: snowflake(messageMs, random), channelId: job.channel, timestampMs: messageMs, user: job.user };
     const speedWord = SPEED_WORD[job.speed];
     const isSec = Math.floor(messageMs / 1000);
-    const guid = this.random.guid();
+    const guid = random.guid();
     const attachmentFor = (kind: AttachmentEntry['kind'], variant: number, size: Size, filename: string, contentType: string): JsonObject => {
-      const id = snowflake(messageMs - 100, this.random);
+      const id = snowflake(messageMs - 100, random);
       this.attachments.set(id, { kind, picture: plan.picture, variant, expiresSec: isSec + 86_400 });
       return attachment({
         origin: this.options.origin(),
@@ -962,12 +973,12 @@ export class MidjourneyService {
         height: size.height,
         size: Math.round(size.width * size.height * (contentType === 'image/png' ? 1.3 : 0.2)),
         isSec,
-        hm: this.random.hex(64),
-        placeholder: `${this.random.base64(26)}==`,
+        hm: random.hex(64),
+        placeholder: `${random.base64(26)}==`,
       });
     };
     const filename = (ext: string): string => `${job.user.username}_${promptSlug(job.echo)}_${guid}.${ext}`;
-    const promo = this.random.next() < this.options.promoFooterRate;
+    const promo = random.next() < this.options.promoFooterRate;
     job.resultKind = plan.kind;
     switch (plan.kind) {
       case 'grid': {
@@ -1025,7 +1036,7 @@ export class MidjourneyService {
         break;
       }
       case 'seed': {
-        const seed = this.random.int(0, 4294967295);
+        const seed = random.int(0, 4294967295);
         job.seed = seed;
         const single = singleSize(plan.picture.aspect);
         const attachments = [0, 1, 2, 3].map((v) => attachmentFor('single-png', v, single, `${job.user.username}_${promptSlug(job.echo)}_${guid}_${v}.png`, 'image/png'));
@@ -1057,11 +1068,12 @@ export class MidjourneyService {
         job.response = this.settingsReply(job, channel, base);
         break;
     }
-    this.finish(job, 'completed', 200);
+    this.finish(job, 'completed', 200, atMs);
   }
 
   /** Settings-type commands change the channel's state and report it (§14 #15, §15 #6). */
   private settingsReply(job: SimJob, channel: Channel | undefined, base: { id: string; channelId: string; timestampMs: number; user: DiscordUser }): JsonObject {
+    const random = job.random;
     const state: ChannelSettings = channel ?? { speed: 'fast', remix: false, variability: false, suffix: '' };
     let content: string;
     switch (job.verb) {
@@ -1118,7 +1130,7 @@ export class MidjourneyService {
             },
           ]
         : [];
-    const reply = ephemeralReply({ ...base, content }, { nonce: job.digits, commandName: job.verb, interactionId: snowflake(job.createdMs + 300, this.random), embeds });
+    const reply = ephemeralReply({ ...base, content }, { nonce: job.digits, commandName: job.verb, interactionId: snowflake(job.createdMs + 300, random), embeds });
     return { ...reply, settings };
   }
 
