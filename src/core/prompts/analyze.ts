@@ -64,8 +64,8 @@ export interface PromptAnalysis {
   errors: number;
   model: Model;
   video: boolean;
-  /** The prompt's own words (first permutation), for hovers. */
-  parts: PromptParts;
+  /** The prompt's own words (first permutation), for hovers; computed on first use. */
+  readonly parts: PromptParts;
   /** Names visible to the prompt (`@var`/`@template`). */
   names: ReadonlyMap<string, NamedText>;
 }
@@ -336,7 +336,7 @@ class Analyzer {
               video = built.video;
             }
             for (let r = 0; r < scope.repeat; r++) {
-              jobs.push({ ...built.job, variant: jobs.length });
+              jobs.push(r === 0 ? Object.assign(built.job, { variant: jobs.length }) : { ...built.job, variant: jobs.length });
               if (jobs.length >= maxBuild) break outer;
             }
           }
@@ -347,94 +347,98 @@ class Analyzer {
     this.raw.push(...unique);
     const secrets = this.secrets.filter((d) => d.start < node.end && d.end > node.start).length;
     const errors = secrets + unique.reduce((n, d) => n + (d.severity === 'error' ? 1 : 0), 0);
-    return { node, count, jobs: count > this.limit ? [] : jobs, errors, model, video, parts: ownParts[0], names: scope.names };
+    const first = own.variants[0];
+    let parts: PromptParts | undefined;
+    return {
+      node, count, jobs: count > this.limit ? [] : jobs, errors, model, video, names: scope.names,
+      // Tokens are rebuilt on demand (hovers) rather than kept for every prompt of a big file.
+      get parts(): PromptParts {
+        return (parts ??= classify(tokenize(first, 'prompt')));
+      },
+    };
   }
 
   private buildJob(node: PromptNode, scope: Scope, own: PromptParts, prefix: Token[], suffix: Token[], defaults: ParamUse[], diags: RawDiagnostic[]): { job: ExpandedJob; model: Model; video: boolean } {
     // The model: the prompt's own version parameter, else the defaults', else Midjourney's default.
-    let model: Model = DEFAULT_MODEL;
-    let modelSource = 'Midjourney\'s default';
-    const versionOf = (params: readonly ParamUse[]): { model: Model; param: ParamUse } | undefined => {
-      for (let i = params.length - 1; i >= 0; i--) {
-        const p = params[i];
-        if (p.def?.group === 'version') {
-          const m = modelOfVersion(p.def.name as 'v' | 'niji', p.values[0]?.text);
-          if (m) return { model: m, param: p };
-        }
-      }
-      return undefined;
-    };
     const ownVersion = versionOf(own.params);
-    const defaultVersion = ownVersion ? undefined : versionOf(defaults) ?? versionOf(this.settingDefaults);
-    if (ownVersion) {
-      model = ownVersion.model;
-      modelSource = paramText(ownVersion.param);
-    } else if (defaultVersion) {
-      model = defaultVersion.model;
-      modelSource = `${paramText(defaultVersion.param)} from ${defaultVersion.param.nameToken.origin === 'setting' ? 'the defaults setting' : '@defaults'}`;
-    }
-    const video = own.params.some((p) => p.def?.name === 'video')
-      || (!own.params.some((p) => p.def?.group === 'version') && [...defaults, ...this.settingDefaults].some((p) => p.def?.name === 'video'));
+    const version = ownVersion ?? versionOf(defaults) ?? versionOf(this.settingDefaults);
+    const model: Model = version?.model ?? DEFAULT_MODEL;
+    const modelSource = version?.param;
+    const video = hasParam(own.params, 'video') || (!ownVersion && (hasParam(defaults, 'video') || hasParam(this.settingDefaults, 'video')));
 
-    const applied = this.applicableDefaults(own, [...defaults, ...this.settingDefaults], model, video);
+    const applied = this.applicableDefaults(own, defaults, model, video);
     this.checkPrompt(node, own, prefix, suffix, applied, model, modelSource, video, diags);
 
     // Assemble: images, prefix, text, suffix, the prompt's parameters, then the defaults it lacks.
-    const pieces: Token[] = [...own.images, ...prefix, ...own.words, ...suffix];
-    let prompt = '';
-    const imagePaths: ImagePathRef[] = [];
-    const add = (t: Token): void => {
-      if (prompt) prompt += ' ';
-      if (isImagePath(t.text.replace(/::-?[\d.]+$/, '')) && (t.origin === 'prompt' || t.origin === 'defaults')) {
-        const path = t.text.replace(/::-?[\d.]+$/, '');
-        imagePaths.push({ text: path, absPath: resolveImagePath(path, this.env).absPath, offset: prompt.length });
-      }
-      prompt += t.text;
-    };
-    for (const t of pieces) add(t);
-    for (const p of [...own.params, ...applied]) {
-      add(p.nameToken);
-      for (const v of p.values) add(v);
-    }
+    const out: Assembly = { words: [], length: 0, imagePaths: undefined };
+    for (const t of own.images) this.append(out, t, true);
+    for (const t of prefix) this.append(out, t, false);
+    for (const t of own.words) this.append(out, t, false);
+    for (const t of suffix) this.append(out, t, false);
+    this.appendParams(out, own.params);
+    this.appendParams(out, applied);
+    const prompt = out.words.join(' ');
     if (prompt.length > MAX_PROMPT_LENGTH) {
       diags.push({ start: node.start, end: this.parsed.lines.lineEnd(node.line), severity: 'error', code: 'prompt-too-long',
         message: `This prompt is ${prompt.length} characters after expansion; Midjourney accepts at most ${MAX_PROMPT_LENGTH}.` });
     }
-    const file = this.options.file ?? '';
+    const source: ExpandedJob['source'] = { file: this.options.file ?? '', line: node.line };
+    if (node.block?.name) source.block = node.block.name;
+    if (scope.out) source.outPattern = scope.out;
     const job: ExpandedJob = {
       request: scope.channel ? { verb: 'imagine', prompt, channel: scope.channel } : { verb: 'imagine', prompt },
-      source: { file, line: node.line, ...(node.block?.name ? { block: node.block.name } : {}), ...(scope.out ? { outPattern: scope.out } : {}) },
+      source,
       jobType: video ? 'video' : 'image',
       variant: 0,
-      estimate: estimateJob([...own.params, ...applied], video),
+      estimate: estimateJob(applied.length ? own.params.concat(applied) : own.params, video),
     };
     if (scope.channel) job.channel = scope.channel;
     if (scope.out) job.outPattern = scope.out;
     if (scope.autopilot) job.autopilot = true;
-    if (imagePaths.length > 0) job.imagePaths = imagePaths;
+    if (out.imagePaths) job.imagePaths = out.imagePaths;
     return { job, model, video };
   }
 
+  private appendParams(out: Assembly, params: readonly ParamUse[]): void {
+    for (const p of params) {
+      this.append(out, p.nameToken, false);
+      const refs = p.def?.value.kind === 'refs';
+      for (const v of p.values) this.append(out, v, refs);
+    }
+  }
+
+  private append(out: Assembly, t: Token, mayBeImage: boolean): void {
+    const offset = out.words.length === 0 ? 0 : out.length + 1;
+    if (mayBeImage && t.origin !== 'setting') {
+      const path = t.text.replace(WEIGHT, '');
+      if (isImagePath(path)) {
+        (out.imagePaths ??= []).push({ text: path, absPath: resolveImagePath(path, this.env).absPath, offset });
+      }
+    }
+    out.words.push(t.text);
+    out.length = offset + t.text.length;
+  }
+
   /** Defaults the prompt lacks and that fit its model; anything that would be wrong is left out. */
-  private applicableDefaults(own: PromptParts, defaults: readonly ParamUse[], model: Model, video: boolean): ParamUse[] {
-    if (defaults.length === 0) return [];
-    const ownDefs = new Set(own.params.map((p) => p.def));
-    const ownGroups = new Set(own.params.map((p) => p.def?.group).filter((g) => g !== undefined));
-    const taken = new Set<ParamDef>();
+  private applicableDefaults(own: PromptParts, fromDirectives: readonly ParamUse[], model: Model, video: boolean): ParamUse[] {
+    const settings = this.settingDefaults;
+    if (fromDirectives.length === 0 && settings.length === 0) return [];
     const out: ParamUse[] = [];
-    const consider = (p: ParamUse, needsPass: boolean): void => {
-      const def = p.def as ParamDef;
-      if (Boolean(def.needs) !== needsPass) return;
-      if (ownDefs.has(def) || taken.has(def) || (def.group && ownGroups.has(def.group))) return;
-      if (!supportsModel(def, model)) return;
-      if ((def.video === 'only' && !video) || (def.video === 'no' && video)) return;
-      if (def.needs && !own.params.some((q) => q.def?.name === def.needs) && !out.some((q) => q.def?.name === def.needs)) return;
-      if (checkValue(p, def, model, undefined)) return;
-      taken.add(def);
-      out.push(p);
-    };
-    for (const p of defaults) consider(p, false);
-    for (const p of defaults) consider(p, true);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const list of [fromDirectives, settings]) {
+        for (const p of list) {
+          const def = p.def as ParamDef;
+          if ((def.needs !== undefined) !== (pass === 1)) continue;
+          if (own.params.some((q) => q.def === def || (def.group !== undefined && q.def?.group === def.group))) continue;
+          if (out.some((q) => q.def === def)) continue;
+          if (!supportsModel(def, model)) continue;
+          if ((def.video === 'only' && !video) || (def.video === 'no' && video)) continue;
+          if (def.needs && !hasParam(own.params, def.needs) && !hasParam(out, def.needs)) continue;
+          if (checkValue(p, def, model, undefined)) continue;
+          out.push(p);
+        }
+      }
+    }
     return out;
   }
 
@@ -459,7 +463,7 @@ class Analyzer {
       fix: suggestion ? replaceFix(t, dash + suggestion, `Change to ${dash}${suggestion}`) : undefined };
   }
 
-  private checkPrompt(node: PromptNode, own: PromptParts, prefix: Token[], suffix: Token[], applied: ParamUse[], model: Model, modelSource: string, video: boolean, diags: RawDiagnostic[]): void {
+  private checkPrompt(node: PromptNode, own: PromptParts, prefix: Token[], suffix: Token[], applied: ParamUse[], model: Model, versionParam: ParamUse | undefined, video: boolean, diags: RawDiagnostic[]): void {
     const env = this.env;
     const doc = this.text;
     for (const img of own.images) {
@@ -470,9 +474,7 @@ class Analyzer {
       diags.push({ start: node.start, end: this.parsed.lines.lineEnd(node.line), severity: 'error', code: 'empty-prompt',
         message: 'This prompt has parameters but no text or image: Midjourney needs something to draw.' });
     }
-    const seen = new Map<ParamDef, ParamUse>();
-    const groups = new Map<string, ParamUse>();
-    const has = (name: string): boolean => own.params.some((p) => p.def?.name === name) || applied.some((p) => p.def?.name === name);
+    const has = (name: string): boolean => hasParam(own.params, name) || hasParam(applied, name);
     const label = MODEL_LABEL[model];
     for (const p of own.params) {
       const t = p.nameToken;
@@ -486,24 +488,23 @@ class Analyzer {
           message: `${t.text} starts with an em dash (—), which some keyboards make from "--". Write --${p.spelled}.`,
           fix: replaceFix(t, '--' + p.spelled, `Change to --${p.spelled}`) });
       }
-      const earlier = seen.get(def);
-      if (earlier) {
+      const earlier = own.params.find((q) => q.def === def);
+      if (earlier && earlier !== p) {
         const edits = removeParamEdits(p, doc);
         diags.push({ start: t.start, end: (p.values[p.values.length - 1] ?? t).end, severity: 'error', code: 'duplicate-parameter',
           message: `${t.text} is given twice in this prompt (also as ${earlier.nameToken.text} ${earlier.values.map((v) => v.text).join(' ')}).`,
           fix: edits ? { title: `Remove this ${t.text}`, edits } : undefined });
       }
-      seen.set(def, p);
       if (def.group && def.group !== 'style') {
-        const other = groups.get(def.group);
-        if (other && other.def !== def) {
+        const other = own.params.find((q) => q.def?.group === def.group && q.def !== def);
+        if (other && own.params.indexOf(other) < own.params.indexOf(p)) {
           diags.push({ start: t.start, end: t.end, severity: 'error', code: 'conflicting-parameters',
             message: `${t.text} conflicts with ${other.nameToken.text}: a prompt can use only one of them.` });
         }
-        groups.set(def.group, p);
       }
       // Model support.
       if (!supportsModel(def, model)) {
+        const modelSource = describeModelSource(versionParam);
         if (def.name === 'cref' || def.name === 'cw') {
           const repl = def.name === 'cref' ? '--oref' : '--ow';
           diags.push({ start: t.start, end: t.end, severity: model === 'legacy' ? 'warning' : 'error', code: 'version-mismatch',
@@ -589,6 +590,35 @@ function describeCount(own: number, r: ResolvedScope, repeat: number): string {
   if (extra > 1) parts.push(`× ${extra} from @prefix/@suffix/@defaults`);
   if (repeat > 1) parts.push(`× @repeat ${repeat}`);
   return parts.join(' ');
+}
+
+interface Assembly { words: string[]; length: number; imagePaths: ImagePathRef[] | undefined }
+
+const WEIGHT = /::-?[\d.]+$/;
+
+/** Where the model of a prompt comes from, for messages. */
+function describeModelSource(param: ParamUse | undefined): string {
+  if (!param) return 'Midjourney\'s default';
+  const origin = param.nameToken.origin;
+  if (origin === 'prompt') return paramText(param);
+  return `${paramText(param)} from ${origin === 'setting' ? 'the defaults setting' : '@defaults'}`;
+}
+
+function hasParam(params: readonly ParamUse[], name: string): boolean {
+  for (const p of params) if (p.def?.name === name) return true;
+  return false;
+}
+
+/** The last version parameter (`--v`, `--niji`) of a list and the model it selects. */
+function versionOf(params: readonly ParamUse[]): { model: Model; param: ParamUse } | undefined {
+  for (let i = params.length - 1; i >= 0; i--) {
+    const p = params[i];
+    if (p.def?.group === 'version') {
+      const m = modelOfVersion(p.def.name as 'v' | 'niji', p.values[0]?.text);
+      if (m) return { model: m, param: p };
+    }
+  }
+  return undefined;
 }
 
 /** Later defaults of the same parameter replace earlier ones. */

@@ -1,6 +1,6 @@
 // Words of a prompt: leading image references, text, and `--parameters` with their values.
 import { findParam, type ParamDef } from './params';
-import { isSpace, type MappedText } from './text';
+import type { MappedText } from './text';
 
 /** Where a token came from: the prompt itself, a text directive, or a default. */
 export type Origin = 'prompt' | 'prefix' | 'suffix' | 'defaults' | 'setting';
@@ -49,6 +49,11 @@ export function isParamToken(text: string): boolean {
   const c0 = text.charCodeAt(0);
   if (c0 === 0x2014) return text.length > 1 && isLetter(text.charCodeAt(1));
   return c0 === 45 && text.charCodeAt(1) === 45 && text.length > 2 && isLetter(text.charCodeAt(2));
+}
+
+/** Local copy of the whitespace test: this loop is the hottest of the checker. */
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 13 || code === 10 || code === 0xa0 || code === 0x3000;
 }
 
 function isLetter(c: number): boolean {
