@@ -35,7 +35,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, options: Eleme
 /** A button with a visible label and an accessible name. */
 export function button(label: string, options: ElementOptions & { title?: string; action?: string } = {}): HTMLButtonElement {
   const attrs = { type: 'button', title: options.title, 'aria-label': options.title ?? undefined, ...options.attrs };
-  const data = { ...options.data, action: options.action };
+  const data = options.action === undefined ? options.data : { ...options.data, action: options.action };
   return el('button', { ...options, text: label, attrs, data });
 }
 
