@@ -126,3 +126,66 @@ describe('api schemas', () => {
     assert.equal(ErrorBodySchema.safeParse({ code: 401 }).success, false);
   });
 });
+
+describe('api schemas against the simulator', () => {
+  // Every body the simulator emits, for every job kind, must parse with the schemas the client uses.
+  it('parses every job, SSE payload, account map, listing and error body the simulator emits', async function () {
+    this.timeout(30_000);
+    const { startSimulator } = await import('../../../src/simulator/index');
+    const sim = await startSimulator({ timeScale: 0.005, seed: 5, maxJobs: 10 });
+    const headers = { Authorization: 'Bearer user:1234-simulatorTestToken0000', 'Content-Type': 'application/json' };
+    const seen = { jobs: 0, events: 0 };
+    const post = async (verb: string, body: Record<string, unknown>): Promise<string> => {
+      const response = await fetch(`${sim.url}/v3/midjourney/jobs/${verb}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      assert.equal(response.status, 200, `${verb}: ${response.status}`);
+      let jobid = '';
+      for (const block of (await response.text()).split('\n\n').filter((b) => b !== '')) {
+        const event = parseOrThrow(SseEventSchema, JSON.parse(block.slice('data: '.length)), `SSE ${verb}`);
+        seen.events++;
+        if (event.event !== 'initialized' && event.event !== 'error') {
+          jobid = event.job.jobid;
+          seen.jobs++;
+        }
+      }
+      const final = await fetch(`${sim.url}/v3/midjourney/jobs/${jobid}`, { headers });
+      parseOrThrow(JobSchema, await final.json(), `GET ${verb} job`);
+      return jobid;
+    };
+    try {
+      const grid = await post('imagine', { prompt: 'schema check --ar 16:9' });
+      await post('imagine', { prompt: 'no start frame --video' });
+      await post('imagine', { prompt: 'moderated [[moderate]]' });
+      await post('imagine', { prompt: 'failed [[fail]]' });
+      const video = await post('imagine', { prompt: 'https://example.invalid/f.png drifting --video' });
+      const single = await post('button', { jobId: grid, button: 'U1' });
+      await post('button', { jobId: grid, button: 'V2' });
+      await post('button', { jobId: single, button: 'Upscale (Subtle)' });
+      await post('button', { jobId: single, button: 'Animate (Low motion)' });
+      const videoSingle = await post('button', { jobId: video, button: 'U2' });
+      await post('button', { jobId: videoSingle, button: 'Extend (High motion)' });
+      await post('seed', { jobId: grid });
+      await post('describe', { imageUrl: 'https://example.invalid/photo.png' });
+      await post('blend', { imageUrl_1: 'https://example.invalid/a.png', imageUrl_2: 'https://example.invalid/b.png' });
+      for (const verb of ['settings', 'info', 'fast', 'relax', 'turbo', 'variability', 'remix']) await post(verb, {});
+      assert.ok(seen.jobs > 40, `saw ${seen.jobs} jobs`);
+
+      const accounts = await fetch(`${sim.url}/v3/midjourney/accounts`, { headers });
+      parseOrThrow(AccountsMapSchema, await accounts.json(), 'GET /accounts');
+      const running = await fetch(`${sim.url}/v3/midjourney/jobs`, { headers });
+      parseOrThrow(RunningJobsSchema, await running.json(), 'GET /jobs');
+      const errors = [
+        await fetch(`${sim.url}/v3/midjourney/jobs`, {}),
+        await fetch(`${sim.url}/v3/midjourney/jobs/imagine`, { method: 'POST', headers, body: '{}' }),
+        await fetch(`${sim.url}/v3/midjourney/jobs/j1218072746645060096i-u9753-c100000000000000002-bot:midjourney`, { headers }),
+      ];
+      sim.admin.force429(1);
+      errors.push(await fetch(`${sim.url}/v3/midjourney/jobs/imagine`, { method: 'POST', headers, body: JSON.stringify({ prompt: 'x' }) }));
+      sim.admin.lockChannel(sim.admin.channels()[0]);
+      errors.push(await fetch(`${sim.url}/v3/midjourney/jobs/imagine`, { method: 'POST', headers, body: JSON.stringify({ prompt: 'x' }) }));
+      assert.deepEqual(errors.map((e) => e.status), [401, 400, 404, 429, 596]);
+      for (const error of errors) parseOrThrow(ErrorBodySchema, await error.json(), `error ${error.status}`);
+    } finally {
+      await sim.close();
+    }
+  });
+});
