@@ -28,3 +28,13 @@ export async function readCachedImage(asset: ResultAsset): Promise<AiImage> {
   const bytes = new Uint8Array(await readFile(asset.cachedPath));
   return { bytes, contentType: sniffImageType(bytes) ?? 'application/octet-stream' };
 }
+
+/** What the reader needs of the engine's MediaCache: download-or-reuse a URL, answer the file path. */
+export interface MediaPathSource {
+  get(url: string, signal?: AbortSignal): Promise<string>;
+}
+
+/** `readImage` for pickBestOfFour over the engine's media cache (`engine.media`). */
+export function imageReaderFromCache(cache: MediaPathSource): (asset: ResultAsset, signal?: AbortSignal) => Promise<AiImage> {
+  return async (asset, signal) => readCachedImage({ ...asset, cachedPath: await cache.get(asset.url, signal) });
+}

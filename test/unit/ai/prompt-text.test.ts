@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { imageContentType, imageReaderFromCache, sniffImageType } from '../../../src/core/ai/images';
 import { enhancePromptLine, joinPromptLines, promptKindOf, promptLinesAt, splitPrompt } from '../../../src/core/ai/prompt-text';
 import type { AiAssistant } from '../../../src/core/ai/types';
 
@@ -47,7 +51,6 @@ describe('prompt text helpers for Enhance prompt', () => {
 
 describe('image bytes for the judge', () => {
   it('trusts the bytes over the declared type', async () => {
-    const { imageContentType, sniffImageType } = await import('../../../src/core/ai/images');
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]);
     const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0]);
     const webp = new Uint8Array([0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50]);
@@ -56,5 +59,23 @@ describe('image bytes for the judge', () => {
     assert.equal(imageContentType({ bytes: jpeg, contentType: 'image/png' }), 'image/jpeg');
     assert.equal(imageContentType({ bytes: new Uint8Array([1, 2]), contentType: 'image/png; q=1' }), 'image/png');
     assert.equal(imageContentType({ bytes: new Uint8Array([1, 2]), contentType: 'application/octet-stream' }), 'image/jpeg');
+  });
+});
+
+describe('imageReaderFromCache', () => {
+  it('reads the file the cache answers and types it from its bytes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mj-ai-'));
+    try {
+      const path = join(dir, '0_2.jpeg');
+      await writeFile(path, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 7]));
+      const asked: string[] = [];
+      const read = imageReaderFromCache({ get: async (url) => (asked.push(url), path) });
+      const image = await read({ index: 3, kind: 'image', url: 'https://cdn.example/0_2.jpeg' });
+      assert.deepEqual(asked, ['https://cdn.example/0_2.jpeg']);
+      assert.equal(image.contentType, 'image/jpeg');
+      assert.deepEqual([...image.bytes], [0xff, 0xd8, 0xff, 0xe0, 7]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
