@@ -5,6 +5,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { AutopilotResult } from '../../src/core/ai/autopilot';
 import type { JobRecord } from '../../src/core/jobs/model';
+import type { MidjourneyTestApi } from '../../src/extension';
 import { pickReply, startFakeOpenAi, type FakeOpenAi } from '../fixtures/fake-openai/server';
 
 const ENHANCE_TITLE = 'Enhance prompt (AI)';
@@ -23,7 +24,19 @@ async function enhanceActionsAt(document: vscode.TextDocument, line: number): Pr
   return (actions ?? []).filter((a): a is vscode.CodeAction => a.title === ENHANCE_TITLE);
 }
 
+const EXTENSION_ID = 'mj-studio.midjourney-studio';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `probe` returns something truthy; fails naming `what` after `timeoutMs`. */
+async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
 
 describe('AI assist (opt-in)', function () {
   this.timeout(120_000);
@@ -58,25 +71,34 @@ describe('AI assist (opt-in)', function () {
   });
 
   it('picks the best of four through the fake endpoint, upscales that image and animates the single', async () => {
+    const api = await vscode.extensions.getExtension<MidjourneyTestApi>(EXTENSION_ID)!.activate();
     await setAi({ enabled: true, provider: 'openai-compatible', endpoint: fake.url, model: 'fake-vision', autoAnimate: true });
-    const grid = await vscode.commands.executeCommand<JobRecord>('midjourney.imagine', { prompt: 'a red fox in fresh snow --ar 3:2' });
-    assert.ok(grid?.id, 'imagine returned the queued job');
+    const queued = await vscode.commands.executeCommand<JobRecord>('midjourney.imagine', { prompt: 'a red fox in fresh snow --ar 3:2' });
+    assert.ok(queued?.id, 'imagine returned the queued job');
+    const grid = await api.engine.waitFor(queued.id);
+    assert.strictEqual(grid.state, 'completed', grid.reason);
+    // The judge reads the singles from the media cache: wait for the download after completion.
+    await until('the four singles in the media cache', () => {
+      const singles = api.engine.store.get(grid.id)?.assets.filter((a) => a.kind === 'image') ?? [];
+      return singles.length === 4 && singles.every((a) => a.cachedPath);
+    });
 
-    // The grid completes in the simulator; until then the command refuses (no model call).
-    let result: AutopilotResult | undefined;
-    for (let attempt = 0; attempt < 240 && !result; attempt++) {
-      result = await vscode.commands.executeCommand<AutopilotResult | undefined>('midjourney.pickBestOfFour', { id: grid.id });
-      if (!result) await sleep(250);
-    }
-    assert.ok(result, 'the pick ran once the grid completed');
+    const result = await vscode.commands.executeCommand<AutopilotResult | undefined>('midjourney.pickBestOfFour', { id: grid.id });
+    assert.ok(result, 'the command returns what it did');
     assert.strictEqual(fake.requests.length, 1);
     const user = fake.requests[0].body.messages?.find((m) => m.role === 'user');
     assert.ok(user && Array.isArray(user.content));
     assert.strictEqual(user.content.filter((p) => p.type === 'image_url').length, 4);
     assert.deepStrictEqual(result.judgement, { kind: 'pick', index: 2, reason: 'The fox is sharpest in image 2.', model: 'fake-vision' });
     assert.strictEqual(result.decision.pickedIndex, 2);
-    assert.ok(result.upscaleJobId, 'U2 was pressed');
-    assert.ok(result.animateJobId, 'Animate was pressed on the upscaled single');
-    assert.deepStrictEqual(result.createdJobIds, [result.upscaleJobId, result.animateJobId]);
+
+    const upscale = await api.engine.waitFor(result.upscaleJobId ?? '');
+    assert.deepStrictEqual(upscale.request, { verb: 'button', parentJobId: grid.jobId, button: 'U2' });
+    assert.strictEqual(upscale.state, 'completed', upscale.reason);
+    const animation = api.engine.store.get(result.animateJobId ?? '');
+    assert.ok(animation, 'Animate was pressed');
+    assert.ok(animation.request.verb === 'button' && animation.request.button === 'Animate (High motion)');
+    assert.strictEqual(animation.request.parentJobId, upscale.jobId, 'Animate is pressed on the upscaled single');
+    assert.notStrictEqual(animation.request.parentJobId, grid.jobId, 'never on the grid');
   });
 });
