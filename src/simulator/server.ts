@@ -191,6 +191,9 @@ export class SimulatorHttp {
       }
     };
     const subscriber: JobSubscriber = { onChange: sendState };
+    res.on('error', () => {
+      finished = true; // the socket went away mid-write; 'close' follows
+    });
     res.on('close', () => {
       job.subscribers.delete(subscriber);
       // A stream lost before the terminal event freezes the job it created (§5, §14 #19).

@@ -838,9 +838,11 @@ export class MidjourneyService {
     this.acceptedJobs++;
     if (common.replyRef !== undefined) this.replyRefCounts[common.replyRef] = (this.replyRefCounts[common.replyRef] ?? 0) + 1;
     this.schedule(job, input.renderMs, input.ending, input.commandName);
-    job.timeout = this.time.after(JOB_TIMEOUT_MS, () => {
-      if (!isTerminal(job.status)) this.finishFailed(job, 408, 'Job timed out', 'No result within 14 minutes');
-    });
+    job.timeout = this.time.after(JOB_TIMEOUT_MS, () =>
+      this.guarded(job, () => {
+        if (!isTerminal(job.status)) this.finishFailed(job, 408, 'Job timed out', 'No result within 14 minutes');
+      }),
+    );
     this.emit(job);
     return job;
   }
@@ -853,7 +855,7 @@ export class MidjourneyService {
     const random = job.random;
     const at = (offsetMs: number, fn: (atMs: number) => void): void => {
       const atMs = job.createdMs + offsetMs;
-      job.steps.push(this.time.after(offsetMs, () => fn(atMs)));
+      job.steps.push(this.time.after(offsetMs, () => this.guarded(job, () => fn(atMs))));
     };
     if (ending.type === 'moderated') {
       // Midjourney answers the slash command with an ephemeral error: no started/progress (§14 #9).
@@ -886,6 +888,17 @@ export class MidjourneyService {
     // `updated` follows the Discord message by 0.3–0.6 s (§14 #6).
     const messageLag = random.between(300, 600);
     at(total, (atMs) => this.finishCompleted(job, atMs - messageLag, atMs));
+  }
+
+  /** A bug in a timer must not take down the host process (the extension runs the simulator in-process). */
+  private guarded(job: SimJob, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      if (!isTerminal(job.status)) {
+        this.finishFailed(job, 500, 'Simulator error', error instanceof Error ? error.message : String(error));
+      }
+    }
   }
 
   private runningMessage(job: SimJob, content: string, atMs: number): JsonObject {

@@ -82,6 +82,16 @@ describe('simulator: SSE', () => {
     assert.equal(next.events.at(-1)!.event, 'midjourney_completed');
   });
 
+  it('freezes a [[freeze]] job after its progress events until the timeout', async () => {
+    sim = await start({ timeScale: 0.002 });
+    const result = await stream(sim, 'imagine', { prompt: 'stuck render [[freeze]]' });
+    const names = result.events.map((e) => e.event);
+    assert.equal(names.filter((n) => n === 'midjourney_progress').length, 7);
+    assert.equal(names.at(-1), 'midjourney_failed');
+    const failed = jobOf(result.events.at(-1)!);
+    assert.deepEqual([failed.error, failed.code], ['Job timed out', 408]);
+  });
+
   it('keeps stream:false jobs running without any client', async () => {
     sim = await start();
     const job = await submit(sim, 'imagine', { prompt: 'nobody watches' });
