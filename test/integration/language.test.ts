@@ -107,7 +107,7 @@ describe('prompts language', () => {
     const titles = lenses.map((l) => l.command?.title ?? '');
     assert.ok(titles.some((t) => t.includes('Run all (6 jobs)')), JSON.stringify(titles));
     assert.ok(titles.some((t) => t.includes('Preview jobs')), JSON.stringify(titles));
-    assert.ok(titles.some((t) => t.includes('Run block (4 jobs)')), JSON.stringify(titles));
+    assert.ok(titles.some((t) => t.includes('Run block (5 jobs)')), JSON.stringify(titles));
     const imagine = lenses.filter((l) => l.command?.command === 'midjourney.imaginePromptAtCursor');
     assert.deepEqual(imagine.map((l) => [l.range.start.line, l.command?.title.replace(/^\$\([\w~-]+\) /, '')]), [[5, 'Imagine ×4'], [6, 'Imagine'], [9, 'Imagine']]);
   });
