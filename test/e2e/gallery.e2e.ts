@@ -53,6 +53,8 @@ export async function galleryScenario(page: Page, wb: Workbench): Promise<void> 
   };
   page.on('dialog', onDialog);
   try {
+    // Waits until the extension is scanned (its commands are in the palette) and shows the sidebar.
+    await wb.openMidjourneyViews();
     await imagine(page, wb, EVIL_PROMPT);
     await imagine(page, wb, CALM_PROMPT);
     await wb.runCommand('Midjourney: Open Gallery');

@@ -123,7 +123,10 @@ export class GalleryConnection {
   }
 
   onVisibilityChanged(): void {
-    if (this.port.isVisible() && this.stale) this.flush();
+    // Without retainContextWhenHidden a hidden webview is torn down and says `ready` again when shown,
+    // so until then reveals wait for its next `init`.
+    if (!this.port.isVisible()) this.ready = false;
+    else if (this.stale) this.flush();
   }
 
   dispose(): void {

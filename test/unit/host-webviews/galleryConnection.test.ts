@@ -211,15 +211,31 @@ describe('host/webviews/galleryConnection', () => {
     assert.deepStrictEqual(added.upserted.find((i) => i.id === parent.id)?.childIds, [child.id]);
   });
 
-  it('sends nothing while hidden and resyncs when shown again', async () => {
+  it('sends nothing while hidden; the reloaded webview gets a fresh snapshot and the reveal asked for meanwhile', async () => {
     const h = setup();
-    h.store.upsert(job());
+    const first = job();
+    h.store.upsert(first);
     await h.connection.handleMessage({ type: 'ready' });
     const count = h.posted.length;
     h.setVisible(false);
     h.store.upsert(job({ createdAt: NOW + 10 }));
     h.flushTimers();
+    h.connection.reveal(first.id);
     assert.strictEqual(h.posted.length, count);
+    h.setVisible(true);
+    await h.connection.handleMessage({ type: 'ready' });
+    const init = h.last();
+    assert.ok(init.type === 'init' && init.total === 2 && init.reveal === first.id);
+  });
+
+  it('resyncs a webview that stayed alive while hidden with a structural delta', async () => {
+    const h = setup();
+    h.store.upsert(job());
+    await h.connection.handleMessage({ type: 'ready' });
+    h.setVisible(false);
+    await h.connection.handleMessage({ type: 'ready' }); // it reloaded while hidden (e.g. moved)
+    h.store.upsert(job({ createdAt: NOW + 10 }));
+    h.flushTimers();
     h.setVisible(true);
     const resync = h.last();
     assert.ok(resync.type === 'delta' && resync.structural && resync.total === 2);
