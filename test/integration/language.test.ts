@@ -38,11 +38,15 @@ async function completionLabels(document: vscode.TextDocument, position: vscode.
   return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
 }
 
+interface StoreView { engine: { store: { all(): readonly { source?: { file: string; line: number } }[] } } }
+
 describe('prompts language', () => {
+  let api: StoreView;
+
   before(async () => {
     const extension = vscode.extensions.all.find((e) => e.packageJSON && (e.packageJSON as { name?: string }).name === 'midjourney-studio');
     assert.ok(extension, 'the extension is installed');
-    await extension.activate();
+    api = (await extension.activate()) as StoreView;
   });
 
   after(async () => {
@@ -138,6 +142,29 @@ describe('prompts language', () => {
     assert.match(text, /\*\*6 jobs\*\* \(5 image, 1 video\)/);
     assert.match(text, /fast GPU-minutes/);
     assert.match(text, /a red castle on a hill --chaos 10 --ar 16:9 --v 7/);
+  });
+
+  it('refuses to send a prompt with errors', async () => {
+    const source = fixture('problems.prompts');
+    await open(source);
+    const before = api.engine.store.all().length;
+    await vscode.commands.executeCommand('midjourney.imaginePromptAtCursor', source, 1);
+    assert.equal(api.engine.store.all().length, before, 'nothing was queued');
+  });
+
+  it('sends a prompt from its lens and shows its live status until the results arrive', async () => {
+    const source = fixture('single.prompts');
+    const document = await open(source);
+    await vscode.commands.executeCommand('midjourney.imaginePromptAtCursor', source, 1);
+    const queued = api.engine.store.all().filter((j) => j.source?.line === 1 && j.source.file === document.uri.fsPath);
+    assert.equal(queued.length, 1, 'one job with the prompt line as its source');
+    const seen = new Set<string>();
+    await waitFor('a lens saying "4 results"', () => {
+      void vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri).then((lenses) => {
+        for (const l of lenses) if (l.range.start.line === 1 && l.command?.command === '') seen.add(l.command.title);
+      });
+      return [...seen].some((t) => /\b4 results$/.test(t)) ? true : undefined;
+    }, 90_000);
   });
 
   it('opens a new prompts file from the template', async () => {

@@ -10,4 +10,4 @@ export { estimateJob, estimateRun, formatEstimate, type JobEstimate, type RunEst
 export { PARAMS, DIRECTIVES, findParam, findDirective, type Model, type ParamDef } from './params';
 export { completeAt, type CompletionCandidate } from './complete';
 export { hoverAt, type HoverResult } from './hover';
-export { promptStatus } from './status';
+export { latestRunsByLine, promptStatus } from './status';

@@ -42,3 +42,19 @@ export function promptStatus(jobs: readonly Pick<JobRecord, 'state' | 'progress'
   if (count('lost')) parts.push(`${count('lost')} lost`);
   return parts.join(', ');
 }
+
+/** The jobs of the latest run of each prompt line of a file (a batch run counts as one run). */
+export function latestRunsByLine<T extends Pick<JobRecord, 'source' | 'createdAt' | 'batchId'>>(records: readonly T[], file: string): Map<number, T[]> {
+  const byLine = new Map<number, T[]>();
+  for (const r of records) {
+    if (r.source?.file !== file) continue;
+    const list = byLine.get(r.source.line);
+    if (list) list.push(r);
+    else byLine.set(r.source.line, [r]);
+  }
+  for (const [line, list] of byLine) {
+    const newest = list.reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
+    byLine.set(line, newest.batchId ? list.filter((r) => r.batchId === newest.batchId) : [newest]);
+  }
+  return byLine;
+}

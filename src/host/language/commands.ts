@@ -32,10 +32,12 @@ function describeProblem(d: PromptDiagnostic): string {
   return `line ${d.line + 1}: ${d.message}`;
 }
 
-async function refuse(errors: readonly PromptDiagnostic[]): Promise<void> {
+/** Says why nothing was sent; the command finishes without waiting for the user to react. */
+function refuse(errors: readonly PromptDiagnostic[]): void {
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-  const choice = await vscode.window.showErrorMessage(`Midjourney: nothing was sent. ${describeProblem(errors[0])}${more}`, 'Show Problems');
-  if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
+  void vscode.window.showErrorMessage(`Midjourney: nothing was sent. ${describeProblem(errors[0])}${more}`, 'Show Problems').then(async (choice) => {
+    if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
+  });
 }
 
 function errorsWithin(analysis: FileAnalysis, prompts: readonly PromptAnalysis[]): PromptDiagnostic[] {
@@ -124,7 +126,7 @@ export class PromptCommands {
     // The whole file must be clean to run it all (a token pasted in a comment counts too).
     const errors = blockName === undefined ? analysis.diagnostics.filter((d) => d.severity === 'error') : errorsWithin(analysis, prompts);
     if (errors.length > 0) {
-      await refuse(errors);
+      refuse(errors);
       return;
     }
     await this.send(analysis, prompts, blockName ? `block "${blockName}"` : 'the file');
@@ -152,7 +154,7 @@ export class PromptCommands {
     const errors = errorsWithin(analysis, prompts);
     const failing = prompts.filter((p) => p.errors > 0);
     if (errors.length > 0 || failing.length > 0) {
-      await refuse(errors.length > 0 ? errors : [{ line: failing[0].node.line, column: 0, endLine: failing[0].node.line, endColumn: 0, severity: 'error', code: 'secret-in-file', message: 'this prompt has errors.' }]);
+      refuse(errors.length > 0 ? errors : [{ line: failing[0].node.line, column: 0, endLine: failing[0].node.line, endColumn: 0, severity: 'error', code: 'secret-in-file', message: 'this prompt has errors.' }]);
       return;
     }
     let jobs = prompts.flatMap((p) => p.jobs);

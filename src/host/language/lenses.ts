@@ -3,29 +3,13 @@
 import * as vscode from 'vscode';
 import type { JobStoreReader } from '../../core/jobs/api';
 import type { JobRecord } from '../../core/jobs/model';
-import { estimateRun, formatEstimate, promptStatus } from '../../core/prompts';
+import { estimateRun, formatEstimate, latestRunsByLine, promptStatus } from '../../core/prompts';
 import { isLocalPath, type PromptsDocuments } from './documents';
 
 export const COMMAND_IMAGINE_AT = 'midjourney.imaginePromptAtCursor';
 export const COMMAND_RUN_FILE = 'midjourney.runPromptsFile';
 export const COMMAND_PREVIEW_FILE = 'midjourney.previewPromptsFile';
 const STATUS_REFRESH_MS = 300;
-
-/** The jobs of the latest run of each prompt line of a file (a batch run counts as one run). */
-export function latestRunsByLine(records: readonly JobRecord[], file: string): Map<number, JobRecord[]> {
-  const byLine = new Map<number, JobRecord[]>();
-  for (const r of records) {
-    if (r.source?.file !== file) continue;
-    const list = byLine.get(r.source.line);
-    if (list) list.push(r);
-    else byLine.set(r.source.line, [r]);
-  }
-  for (const [line, list] of byLine) {
-    const newest = list.reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
-    byLine.set(line, newest.batchId ? list.filter((r) => r.batchId === newest.batchId) : [newest]);
-  }
-  return byLine;
-}
 
 function statusIcon(jobs: readonly JobRecord[]): string {
   if (jobs.some((j) => j.state === 'running' || j.state === 'submitting')) return '$(sync~spin)';

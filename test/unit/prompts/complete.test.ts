@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { analyzeFile, completeAt, hoverAt, promptStatus, type CompletionCandidate } from '../../../src/core/prompts';
+import { analyzeFile, completeAt, hoverAt, latestRunsByLine, promptStatus, type CompletionCandidate } from '../../../src/core/prompts';
 import { opts } from './helpers';
 
 /** Completions at the `|` in text. */
@@ -92,5 +92,16 @@ describe('prompts status lens text', () => {
     assert.equal(promptStatus([job('completed', { assets })]), '4 results');
     assert.equal(promptStatus([job('failed', { reason: 'timeout' })]), 'failed: timeout');
     assert.equal(promptStatus([job('running', { progress: 45 }), job('queued'), job('completed', { assets })]), '1 running (45 %), 1 queued, 1 done · 4 results');
+  });
+});
+
+describe('latestRunsByLine', () => {
+  it('groups a file\'s jobs by prompt line and keeps only the latest run (a batch counts as one run)', () => {
+    const rec = (id: string, line: number, createdAt: number, batchId?: string, file = '/a.prompts') => ({ id, source: { file, line }, createdAt, batchId });
+    const runs = latestRunsByLine([
+      rec('old', 1, 1), rec('b1', 1, 5, 'B'), rec('b2', 1, 6, 'B'), rec('other-batch', 1, 4, 'A'),
+      rec('single-old', 3, 1), rec('single-new', 3, 9), rec('elsewhere', 3, 10, undefined, '/b.prompts'),
+    ], '/a.prompts');
+    assert.deepEqual([...runs].map(([line, jobs]) => [line, jobs.map((j) => j.id)]), [[1, ['b1', 'b2']], [3, ['single-new']]]);
   });
 });
