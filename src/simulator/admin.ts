@@ -19,8 +19,11 @@ export interface SimulatorAdmin {
    * `afterAccept`: the job is created and runs normally, but the socket closes without an answer.
    */
   resetConnection(options: { when: 'beforeAccept' | 'afterAccept'; count: number }): void;
-  /** The next `count` SSE streams of new jobs are cut after `afterEvents` messages; their jobs freeze (§14 #19). */
-  dropSse(options: { afterEvents: number; count: number }): void;
+  /**
+   * The next `count` SSE streams of new jobs are cut after `afterEvents` messages; their jobs freeze (§14 #19).
+   * With `error`, the stream instead ends cleanly with `{"event":"error","error":…}` (§15 #11); the job freezes too.
+   */
+  dropSse(options: { afterEvents: number; count: number; error?: string }): void;
   /** Delay the next `count` requests (default: all) by `ms` real milliseconds; `ms` 0 turns it off. */
   slowResponses(ms: number, count?: number): void;
   /** Jobs whose prompt contains `match` end with this outcome (until reset). */
@@ -61,8 +64,8 @@ export function createAdmin(service: MidjourneyService, time: SimTime): Simulato
       if (when === 'beforeAccept') service.faults.resetBeforeAccept = nonNegativeInt(count, 'count');
       else service.faults.resetAfterAccept = nonNegativeInt(count, 'count');
     },
-    dropSse: ({ afterEvents, count }) => {
-      service.faults.dropSse = { afterEvents: nonNegativeInt(afterEvents, 'afterEvents'), count: nonNegativeInt(count, 'count') };
+    dropSse: ({ afterEvents, count, error }) => {
+      service.faults.dropSse = { afterEvents: nonNegativeInt(afterEvents, 'afterEvents'), count: nonNegativeInt(count, 'count'), error };
     },
     slowResponses: (ms, count) => {
       service.faults.slow = { ms: Math.max(0, ms), remaining: count === undefined ? Number.POSITIVE_INFINITY : nonNegativeInt(count, 'count') };
@@ -96,7 +99,7 @@ const adminRoutes = {
   'force-429': z.object({ count }),
   '5xx': z.object({ rate: z.number().min(0).max(1), status: z.number().int().min(500).max(599).optional() }),
   'reset-connection': z.object({ when: z.enum(['beforeAccept', 'afterAccept']), count }),
-  'drop-sse': z.object({ afterEvents: count, count }),
+  'drop-sse': z.object({ afterEvents: count, count, error: z.string().optional() }),
   slow: z.object({ ms: z.number().min(0), count: count.optional() }),
   'force-outcome': z.object({ match: z.string().min(1), status: z.enum(['failed', 'moderated']), error: z.string(), errorDetails: z.string().optional() }),
   'payment-required': z.object({ required: z.boolean() }),
@@ -142,7 +145,7 @@ function applyAdminRoute(admin: SimulatorAdmin, route: AdminRoute, input: Record
     case 'reset-connection':
       return admin.resetConnection({ when: input.when as 'beforeAccept' | 'afterAccept', count: input.count as number });
     case 'drop-sse':
-      return admin.dropSse({ afterEvents: input.afterEvents as number, count: input.count as number });
+      return admin.dropSse({ afterEvents: input.afterEvents as number, count: input.count as number, error: input.error as string | undefined });
     case 'slow':
       return admin.slowResponses(input.ms as number, input.count as number | undefined);
     case 'force-outcome':

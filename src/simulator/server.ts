@@ -164,21 +164,28 @@ export class SimulatorHttp {
   private streamJob(res: ServerResponse, job: SimJob, ownsJob: boolean): void {
     const faults = this.service.faults;
     let dropAfter: number | undefined;
+    let dropError: string | undefined;
     if (ownsJob && faults.dropSse.count > 0) {
       faults.dropSse.count--;
       dropAfter = Math.max(1, faults.dropSse.afterEvents);
+      dropError = faults.dropSse.error;
     }
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     let seq = 0;
     let finished = false;
+    const frame = (payload: JsonObject): string => `data: ${JSON.stringify({ ...payload, seq: seq++, ts: timeOfDay(this.time.now()) })}\n\n`;
     const send = (payload: JsonObject): void => {
       if (finished) return;
-      const message = `data: ${JSON.stringify({ ...payload, seq: seq++, ts: timeOfDay(this.time.now()) })}\n\n`;
+      const message = frame(payload);
       if (dropAfter !== undefined && seq >= dropAfter && !isTerminal(job.status)) {
-        // The dropSse fault: deliver this message, then cut the connection without ending the stream.
+        // The dropSse fault: deliver this message, then cut the connection (or end with an error event).
         finished = true;
         this.service.freeze(job);
-        res.write(message, () => res.destroy());
+        if (dropError !== undefined) {
+          res.end(message + frame({ event: 'error', error: dropError }));
+        } else {
+          res.write(message, () => res.destroy());
+        }
         return;
       }
       res.write(message);
@@ -319,8 +326,25 @@ function sendError(res: ServerResponse, error: HttpError): void {
   else sendJson(res, error.status, error.body, error.headers);
 }
 
+/** Bytes with a single `Range: bytes=a-b` honoured (media players ask for ranges). */
 function sendBytes(res: ServerResponse, bytes: Buffer, contentType: string, cacheControl: string): void {
-  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': bytes.length, 'Cache-Control': cacheControl });
+  const range = res.req.headers.range;
+  const headers = { 'Content-Type': contentType, 'Cache-Control': cacheControl, 'Accept-Ranges': 'bytes' };
+  const match = range ? /^bytes=(\d*)-(\d*)$/.exec(range.trim()) : null;
+  if (match && (match[1] !== '' || match[2] !== '')) {
+    const size = bytes.length;
+    const start = match[1] === '' ? Math.max(0, size - Number(match[2])) : Number(match[1]);
+    const end = match[1] === '' || match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+    if (start >= size || start > end) {
+      res.writeHead(416, { 'Content-Range': `bytes */${size}` });
+      res.end();
+      return;
+    }
+    res.writeHead(206, { ...headers, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}` });
+    res.end(bytes.subarray(start, end + 1));
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': bytes.length });
   res.end(bytes);
 }
 

@@ -95,7 +95,7 @@ interface Faults {
   status5xx: number;
   resetBeforeAccept: number;
   resetAfterAccept: number;
-  dropSse: { afterEvents: number; count: number };
+  dropSse: { afterEvents: number; count: number; error?: string };
   slow: { ms: number; remaining: number };
   outcomes: { match: string; outcome: ForcedOutcome }[];
   paymentRequired: boolean;

@@ -95,6 +95,11 @@ describe('simulator: media', () => {
       assert.equal(answer.type, 'video/mp4');
       assert.equal(answer.bytes.subarray(4, 8).toString('latin1'), 'ftyp');
     }
+    const whole = await fetchBytes(proxy(job.response!.videoUx![1].url), TEST_TOKEN);
+    const ranged = await fetch(proxy(job.response!.videoUx![1].url), { headers: { Authorization: `Bearer ${TEST_TOKEN}`, Range: 'bytes=0-99' } });
+    assert.equal(ranged.status, 206);
+    assert.equal(ranged.headers.get('content-range'), `bytes 0-99/${whole.bytes.length}`);
+    assert.deepEqual(Buffer.from(await ranged.arrayBuffer()), whole.bytes.subarray(0, 100));
     const preview = await fetchBytes(job.response!.attachments[0].url);
     assert.equal(preview.type, 'image/webp');
     assert.equal(preview.bytes.subarray(0, 4).toString('latin1'), 'RIFF');

@@ -92,6 +92,21 @@ describe('simulator: SSE', () => {
     assert.deepEqual([failed.error, failed.code], ['Job timed out', 408]);
   });
 
+  it('ends a stream with an error event when the dropSse fault carries an error text', async () => {
+    sim = await start();
+    sim.admin.dropSse({ afterEvents: 2, count: 1, error: 'Upstream connection lost' });
+    const result = await stream(sim, 'imagine', { prompt: 'error event' });
+    assert.deepEqual(result.events.map((e) => e.event), ['initialized', 'midjourney_created', 'error']);
+    const last = result.events[2];
+    assert.ok(last.event === 'error');
+    assert.equal(last.error, 'Upstream connection lost');
+    assert.ok(result.closedByServer);
+    await sleep(450);
+    const jobid = jobOf(result.events[1]).jobid;
+    assert.equal((await getJob(sim, jobid)).status, 'created', 'the job froze with its stream');
+    assert.equal((await call(sim, 'DELETE', `${API}/jobs/${jobid}`)).status, 204);
+  });
+
   it('keeps stream:false jobs running without any client', async () => {
     sim = await start();
     const job = await submit(sim, 'imagine', { prompt: 'nobody watches' });
