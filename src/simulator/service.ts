@@ -186,6 +186,8 @@ export interface SimJob {
   executeOnce: Record<string, string>;
   /** Prompt as Midjourney echoes it in `content`. */
   echo: string;
+  /** The prompt behind the result (a button child inherits its parent's, unless remixed): what forceOutcome matches. */
+  prompt: string;
   speed: Speed;
   plan: ResultPlan;
   /** Kind of the finished result, for buttons pressed on it. */
@@ -517,6 +519,7 @@ export class MidjourneyService {
       renderMs: isVideo ? this.random.between(60_000, 180_000) : this.random.between(29_000, 34_000),
       ending,
       commandName: 'imagine',
+      prompt,
     });
   }
 
@@ -583,8 +586,9 @@ export class MidjourneyService {
       echo,
       plan: { kind, picture, quadrant, sizeFactor, contentMiddle, index },
       renderMs,
-      ending: this.endingFor(remixPrompt ?? textOf(parent.request.prompt)),
+      ending: this.endingFor(remixPrompt ?? parent.prompt),
       commandName: 'button',
+      prompt: remixPrompt ?? parent.prompt,
     });
     parent.children[button] = job.jobid;
     if (runOnce) parent.executeOnce[button] = job.jobid;
@@ -609,6 +613,7 @@ export class MidjourneyService {
       renderMs: this.random.between(5_000, 15_000),
       ending: { type: 'complete' },
       commandName: 'seed',
+      prompt: parent.prompt,
     });
     parent.children.seed = job.jobid;
     parent.executeOnce.seed = job.jobid;
@@ -635,8 +640,9 @@ export class MidjourneyService {
       echo: '',
       plan: { kind: 'describe', picture: { seedText, salt: 'describe', aspect: '1:1' }, quadrant: 0, sizeFactor: 1, contentMiddle: '', index: 0 },
       renderMs: this.random.between(5_000, 15_000),
-      ending: { type: 'complete' },
+      ending: this.endingFor(seedText),
       commandName: 'describe',
+      prompt: seedText,
     });
   }
 
@@ -674,8 +680,9 @@ export class MidjourneyService {
       echo: `${links} --ar ${aspect}`,
       plan: { kind: 'grid', picture: { seedText, salt: 'blend', aspect }, quadrant: 0, sizeFactor: 1, contentMiddle: '', index: 0 },
       renderMs: this.random.between(29_000, 34_000),
-      ending: { type: 'complete' },
+      ending: this.endingFor(seedText),
       commandName: 'blend',
+      prompt: seedText,
     });
   }
 
@@ -695,6 +702,7 @@ export class MidjourneyService {
       renderMs: this.random.between(800, 1_200),
       ending: { type: 'complete' },
       commandName: verb,
+      prompt: '',
     });
   }
 
@@ -803,6 +811,7 @@ export class MidjourneyService {
     renderMs: number;
     ending: Ending;
     commandName: string;
+    prompt: string;
   }): SimJob {
     const { channel, common } = input;
     const idMs = this.time.now();
@@ -830,6 +839,7 @@ export class MidjourneyService {
       children: {},
       executeOnce: {},
       echo: input.echo,
+      prompt: input.prompt,
       speed: channel.speed,
       plan: input.plan,
     };

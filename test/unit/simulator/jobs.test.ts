@@ -328,7 +328,11 @@ describe('simulator: jobs', () => {
     assert.deepEqual([moderated.status, moderated.error, moderated.errorDetails], ['moderated', 'Banned prompt', 'Custom text']);
     const failed = await imagine(sim, 'a broken vase');
     assert.deepEqual([failed.status, failed.error, failed.errorDetails], ['failed', 'Render crashed', 'GPU on fire']);
-    assert.equal((await imagine(sim, 'an ordinary vase')).status, 'completed');
+    const ordinary = await imagine(sim, 'an ordinary vase');
+    assert.equal(ordinary.status, 'completed');
+    sim.admin.forceOutcome('ordinary', { status: 'failed', error: 'Child failed' });
+    const child = await pressButton(sim, ordinary.jobid, 'V2');
+    assert.deepEqual([child.status, child.error], ['failed', 'Child failed'], 'children match on the prompt they inherit');
   });
 
   it('echoes replyRef in the request and the response', async () => {
