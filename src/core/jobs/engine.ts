@@ -523,12 +523,16 @@ export class JobEngine implements JobEngineApi {
     const record = this.mustGet(id);
     const pinned = channel === ANY_CHANNEL ? undefined : channel;
     this.stats.submissions++;
+    // The stream, too, ends at the deadline; the poller then takes one last look and gives up.
+    const deadline = new AbortController();
+    const deadlineTimer = this.clock.setTimeout(() => deadline.abort(new DeadlineError()), (record.submittedAt ?? this.clock.now()) + this.settings.deadlineMs - this.clock.now());
+    const streamSignal = AbortSignal.any([signal, deadline.signal]);
     try {
       if (this.settings.useSse) {
         const outcome = await this.client.submitJobStreaming(record.request, {
           replyRef: record.id,
           channel: pinned,
-          signal,
+          signal: streamSignal,
           onEvent: (event) => this.onStreamEvent(id, event),
         });
         if (outcome.streamError !== undefined && outcome.jobId === undefined) {
@@ -541,12 +545,16 @@ export class JobEngine implements JobEngineApi {
         if (!this.mustGet(id).jobId && outcome.jobId) this.onApiJob(id, { jobid: outcome.jobId, status: 'created' });
         return 'tracking';
       }
-      const job = await this.client.submitJob(record.request, { replyRef: record.id, channel: pinned, signal });
+      const job = await this.client.submitJob(record.request, { replyRef: record.id, channel: pinned, signal: streamSignal });
       this.onApiJob(id, job);
       return isTerminal(this.mustGet(id).state) ? 'done' : 'tracking';
     } catch (error) {
-      if (isAbortError(error) || signal.aborted) throw error;
+      if (signal.aborted) throw error;
+      if (deadline.signal.aborted) return this.mustGet(id).jobId ? 'tracking' : 'ambiguous';
+      if (isAbortError(error)) throw error;
       return this.onSubmitError(id, channel, error);
+    } finally {
+      deadlineTimer.cancel();
     }
   }
 
@@ -836,6 +844,14 @@ export class JobEngine implements JobEngineApi {
         this.logger.warn(`channel listener failed: ${messageOf(error)}`);
       }
     }
+  }
+}
+
+/** Ends a job's stream at its deadline. */
+class DeadlineError extends Error {
+  override readonly name = 'AbortError';
+  constructor() {
+    super('deadline reached');
   }
 }
 
