@@ -93,76 +93,51 @@ export function createAdmin(service: MidjourneyService, time: SimTime): Simulato
 
 const count = z.number().int().min(0);
 
-const adminRoutes = {
-  lock: z.object({ channel: z.string(), reason: z.string().optional() }),
-  unlock: z.object({ channel: z.string() }),
-  'force-429': z.object({ count }),
-  '5xx': z.object({ rate: z.number().min(0).max(1), status: z.number().int().min(500).max(599).optional() }),
-  'reset-connection': z.object({ when: z.enum(['beforeAccept', 'afterAccept']), count }),
-  'drop-sse': z.object({ afterEvents: count, count, error: z.string().optional() }),
-  slow: z.object({ ms: z.number().min(0), count: count.optional() }),
-  'force-outcome': z.object({ match: z.string().min(1), status: z.enum(['failed', 'moderated']), error: z.string(), errorDetails: z.string().optional() }),
-  'payment-required': z.object({ required: z.boolean() }),
-  '429-details': z.object({ retryAfterSeconds: z.number().min(0).optional(), executingJobs: z.boolean().optional() }),
-  'webhook-envelope': z.object({ enabled: z.boolean() }),
-  'advance-time': z.object({ ms: z.number().min(0) }),
-  reset: z.object({}),
-};
+type AdminAnswer = { status: number; body: unknown } | undefined;
 
-type AdminRoute = keyof typeof adminRoutes;
+/** A POST route: validate the JSON body with `schema`, then apply it (errors → 400). */
+function route<S extends z.ZodType>(schema: S, apply: (admin: SimulatorAdmin, input: z.infer<S>) => void): (admin: SimulatorAdmin, body: unknown) => AdminAnswer {
+  return (admin, body) => {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) return { status: 400, body: { error: describeZodError(parsed.error) } };
+    try {
+      apply(admin, parsed.data);
+    } catch (error) {
+      return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
+    }
+    return undefined;
+  };
+}
+
+const adminRoutes: Record<string, (admin: SimulatorAdmin, body: unknown) => AdminAnswer> = {
+  lock: route(z.object({ channel: z.string(), reason: z.string().optional() }), (a, i) => a.lockChannel(i.channel, i.reason)),
+  unlock: route(z.object({ channel: z.string() }), (a, i) => a.unlockChannel(i.channel)),
+  'force-429': route(z.object({ count }), (a, i) => a.force429(i.count)),
+  '5xx': route(z.object({ rate: z.number().min(0).max(1), status: z.number().int().min(500).max(599).optional() }), (a, i) => a.set5xxRate(i.rate, i.status)),
+  'reset-connection': route(z.object({ when: z.enum(['beforeAccept', 'afterAccept']), count }), (a, i) => a.resetConnection(i)),
+  'drop-sse': route(z.object({ afterEvents: count, count, error: z.string().optional() }), (a, i) => a.dropSse(i)),
+  slow: route(z.object({ ms: z.number().min(0), count: count.optional() }), (a, i) => a.slowResponses(i.ms, i.count)),
+  'force-outcome': route(
+    z.object({ match: z.string().min(1), status: z.enum(['failed', 'moderated']), error: z.string(), errorDetails: z.string().optional() }),
+    (a, i) => a.forceOutcome(i.match, { status: i.status, error: i.error, errorDetails: i.errorDetails }),
+  ),
+  'payment-required': route(z.object({ required: z.boolean() }), (a, i) => a.setPaymentRequired(i.required)),
+  '429-details': route(z.object({ retryAfterSeconds: z.number().min(0).optional(), executingJobs: z.boolean().optional() }), (a, i) => a.set429Details(i)),
+  'webhook-envelope': route(z.object({ enabled: z.boolean() }), (a, i) => a.setWebhookEnvelope(i.enabled)),
+  'advance-time': route(z.object({ ms: z.number().min(0) }), (a, i) => a.advanceTime(i.ms)),
+  reset: route(z.object({}), (a) => a.reset()),
+};
 
 /**
  * `/__sim/<route>`: GET counters|channels; POST one of `adminRoutes` with a JSON body.
  * Returns undefined for 204, otherwise a status and JSON body.
  */
-export function handleAdminRequest(admin: SimulatorAdmin, method: string, route: string, body: unknown): { status: number; body: unknown } | undefined {
-  if (method === 'GET' && route === 'counters') return { status: 200, body: admin.counters() };
-  if (method === 'GET' && route === 'channels') return { status: 200, body: admin.channels() };
-  if (method !== 'POST' || !(route in adminRoutes)) {
-    return { status: 404, body: { error: `Unknown admin route ${method} /__sim/${route}`, routes: ['GET counters', 'GET channels', ...Object.keys(adminRoutes).map((r) => `POST ${r}`)] } };
+export function handleAdminRequest(admin: SimulatorAdmin, method: string, name: string, body: unknown): AdminAnswer {
+  if (method === 'GET' && name === 'counters') return { status: 200, body: admin.counters() };
+  if (method === 'GET' && name === 'channels') return { status: 200, body: admin.channels() };
+  const handler = Object.hasOwn(adminRoutes, name) ? adminRoutes[name] : undefined;
+  if (method !== 'POST' || !handler) {
+    return { status: 404, body: { error: `Unknown admin route ${method} /__sim/${name}`, routes: ['GET counters', 'GET channels', ...Object.keys(adminRoutes).map((r) => `POST ${r}`)] } };
   }
-  const parsed = adminRoutes[route as AdminRoute].safeParse(body);
-  if (!parsed.success) return { status: 400, body: { error: describeZodError(parsed.error) } };
-  const input = parsed.data as Record<string, unknown>;
-  try {
-    applyAdminRoute(admin, route as AdminRoute, input);
-  } catch (error) {
-    return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
-  }
-  return undefined;
-}
-
-function applyAdminRoute(admin: SimulatorAdmin, route: AdminRoute, input: Record<string, unknown>): void {
-  switch (route) {
-    case 'lock':
-      return admin.lockChannel(input.channel as string, input.reason as string | undefined);
-    case 'unlock':
-      return admin.unlockChannel(input.channel as string);
-    case 'force-429':
-      return admin.force429(input.count as number);
-    case '5xx':
-      return admin.set5xxRate(input.rate as number, input.status as number | undefined);
-    case 'reset-connection':
-      return admin.resetConnection({ when: input.when as 'beforeAccept' | 'afterAccept', count: input.count as number });
-    case 'drop-sse':
-      return admin.dropSse({ afterEvents: input.afterEvents as number, count: input.count as number, error: input.error as string | undefined });
-    case 'slow':
-      return admin.slowResponses(input.ms as number, input.count as number | undefined);
-    case 'force-outcome':
-      return admin.forceOutcome(input.match as string, {
-        status: input.status as 'failed' | 'moderated',
-        error: input.error as string,
-        errorDetails: input.errorDetails as string | undefined,
-      });
-    case 'payment-required':
-      return admin.setPaymentRequired(input.required as boolean);
-    case '429-details':
-      return admin.set429Details({ retryAfterSeconds: input.retryAfterSeconds as number | undefined, executingJobs: input.executingJobs as boolean | undefined });
-    case 'webhook-envelope':
-      return admin.setWebhookEnvelope(input.enabled as boolean);
-    case 'advance-time':
-      return admin.advanceTime(input.ms as number);
-    case 'reset':
-      return admin.reset();
-  }
+  return handler(admin, body);
 }
