@@ -21,6 +21,7 @@ import { TokenStore, type TokenKind } from './host/secrets';
 import { StudioStatusBar } from './host/status';
 import { ChannelModesStore, ChannelsTreeProvider, type ChannelsTreeRow } from './host/views/channelsTree';
 import { JobsTreeProvider, type JobsTreeRow } from './host/views/jobsTree';
+import { registerPromptsLanguage } from './host/language';
 import { registerGallery, type GalleryHandle } from './host/webviews/gallery';
 
 export interface MidjourneyTestApi {
@@ -131,6 +132,15 @@ export function activate(context: vscode.ExtensionContext): MidjourneyTestApi {
     },
   });
 
+  // The `prompts` language: diagnostics, completion, lenses, and the imagineSelection /
+  // imaginePromptAtCursor / runPromptsFile / previewPromptsFile / newPromptsFile commands.
+  registerPromptsLanguage(context, {
+    engine,
+    defaults: () => settings.current.defaultParameters,
+    maxExpansion: () => settings.current.promptsMaxExpansion,
+    log,
+  });
+
   context.subscriptions.push(
     log,
     settings,
@@ -147,9 +157,6 @@ export function activate(context: vscode.ExtensionContext): MidjourneyTestApi {
       ready: () => engine.engine(),
       registerSecret: (secret) => redactor.register(secret),
     }),
-    // TODO(prompts engineer): wire registerPromptsLanguage(context, …) from './host/language' once it
-    // exists; it registers imagineSelection, imaginePromptAtCursor, runPromptsFile, previewPromptsFile,
-    // newPromptsFile.
     engine.onAlert((alert) => {
       handleAlert(notifier, alert).catch((error: unknown) => log.warn('Could not show an alert', error));
     }),

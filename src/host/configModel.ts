@@ -13,6 +13,8 @@ export interface StudioConfig {
   /** 0: the channels' own limits. */
   maxConcurrentJobs: number;
   batch: { delayMs: number; sequential: boolean };
+  /** Warn when one prompt expands to more jobs than this. */
+  promptsMaxExpansion: number;
 }
 
 export type SettingGetter = (key: string) => unknown;
@@ -84,6 +86,7 @@ export function readStudioConfig(get: SettingGetter): ConfigResult {
       delayMs: num('batch.delaySeconds', 0, 0, 600) * 1000,
       sequential: bool('batch.sequential', false),
     },
+    promptsMaxExpansion: Math.floor(num('prompts.maxExpansion', 40, 1, 1000)),
   };
   return { config, warnings };
 }

@@ -61,7 +61,8 @@ export function registerCommands(services: HostServices): vscode.Disposable[] {
       try {
         return await handler(services, ...args);
       } catch (error) {
-        await reportCommandError(services, id, error);
+        // Not awaited: the notification waits for the user, the command must not.
+        reportCommandError(services, id, error).catch((e: unknown) => services.log.warn('Could not report an error', e));
         return undefined;
       }
     }),
@@ -76,6 +77,7 @@ export function registerCommands(services: HostServices): vscode.Disposable[] {
 export async function reportCommandError(services: HostServices, id: string, error: unknown): Promise<void> {
   if (error instanceof UserCancelled) return;
   services.log.error(`${id} failed: ${redactValue(error)}`);
+  // Recorded synchronously (before the first await) so the message is in the history when the command returns.
   if (error instanceof UnauthorizedError) return handleAlert(services.notifier, { kind: 'unauthorized', message: error.serverMessage ?? '' });
   if (error instanceof PaymentRequiredError) return handleAlert(services.notifier, { kind: 'paymentRequired', message: error.serverMessage ?? '' });
   if (error instanceof ChannelLockedError && error.channel) {
