@@ -67,7 +67,7 @@ async function withBackend(values: CommonValues, io: CliIo, body: (backend: Back
 
 /** `mj-studio run <file.prompts> [--out dir] [--api-base url] [--channel id] [--json]` */
 export async function runPromptsFile(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(argv, {});
+  const { values, positionals } = parse(argv, { defaults: { type: 'string' } });
   if (positionals.length !== 1) throw new CliUsageError('usage: mj-studio run <file.prompts> [--out dir] [--api-base url] [--channel id] [--json]');
   const file = resolve(io.cwd, positionals[0]);
   let text: string;
@@ -77,7 +77,14 @@ export async function runPromptsFile(argv: string[], io: CliIo): Promise<number>
     throw new CliUsageError(`cannot read ${positionals[0]}`);
   }
   const fileDir = dirname(file);
-  const { jobs, diagnostics } = expandFile(text, { fileDir, file: relative(io.cwd, file) || basename(file), workspaceRoot: io.cwd, fileExists: existsSync });
+  const { jobs, diagnostics } = expandFile(text, {
+    fileDir,
+    file: relative(io.cwd, file) || basename(file),
+    workspaceRoot: io.cwd,
+    fileExists: existsSync,
+    // Same source as `mj-studio check/expand`: --defaults, else MJ_STUDIO_DEFAULTS.
+    defaults: values.defaults ?? (io.env.MJ_STUDIO_DEFAULTS || undefined),
+  });
   for (const d of diagnostics) {
     if (d.severity === 'info') continue;
     io.stderr.write(`${relative(io.cwd, file)}:${d.line + 1}:${d.column + 1}: ${d.severity}: ${d.message} [${d.code}]\n`);

@@ -26,6 +26,7 @@ options:
   --channel <id>             pin jobs to a channel
   --json                     one JSON object per finished job and a final report
   --state <dir>              state and download cache (default ./.mj-studio)
+  --defaults "<params>"      parameters added to prompts that lack them (run; else MJ_STUDIO_DEFAULTS)
   --sim-time-scale <x>       speed of the built-in simulator (used without USEAPI_TOKEN), e.g. 0.1
   -v, --verbose              log requests and retries to stderr
 
@@ -42,12 +43,17 @@ const COMMANDS: Record<string, Command> = {
   button: buttonCommand,
   jobs: jobsCommand,
   cancel: cancelCommand,
-  // PROMPTS-CLI: check/expand are wired to ./prompts once it lands.
+  check: async (argv, io) => (await import('./prompts')).runCheck(argv, outputOf(io)),
+  expand: async (argv, io) => (await import('./prompts')).runExpand(argv, outputOf(io)),
   simulator: async (argv) => {
     await loadSimulator().runSimulatorCli(argv);
     return EXIT_OK;
   },
 };
+
+function outputOf(io: CliIo): { out(line: string): void; err(line: string): void } {
+  return { out: (line) => io.stdout.write(`${line}\n`), err: (line) => io.stderr.write(`${line}\n`) };
+}
 
 /** Runs one command; returns the exit code. Errors become one redacted line on stderr. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
