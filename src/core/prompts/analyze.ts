@@ -30,6 +30,11 @@ export interface AnalyzeOptions {
   defaults?: string;
   /** A prompt expanding to more jobs than this is an error (default 40). */
   maxExpansion?: number;
+  /**
+   * The analysis of an earlier version of the same file: prompts whose text and directives did not
+   * change are taken from it instead of being checked again (an edit re-checks one prompt).
+   */
+  previous?: FileAnalysis;
 }
 
 /** A workspace image path inside `request.prompt`; it must become a URL before the job is sent. */
@@ -76,9 +81,47 @@ export interface FileAnalysis {
   diagnostics: PromptDiagnostic[];
   /** Jobs of every prompt without errors, in file order. */
   jobs: ExpandedJob[];
+  /** Per-prompt results for `AnalyzeOptions.previous` (opaque). */
+  readonly cache: PromptCache;
+}
+
+/** Results of prompts by the directives that apply to them and their text. */
+export interface PromptCache {
+  readonly optionsKey: string;
+  readonly scopes: Map<string, Map<string, CachedPrompt>>;
+}
+
+interface CachedPrompt {
+  start: number;
+  end: number;
+  line: number;
+  count: number;
+  jobs: ExpandedJob[];
+  diags: RawDiagnostic[];
+  /** Errors of the prompt itself (pasted tokens are counted per run). */
+  errors: number;
+  model: Model;
+  video: boolean;
+}
+
+class PromptResult implements PromptAnalysis {
+  private tokens: PromptParts | undefined;
+
+  constructor(
+    readonly node: PromptNode, readonly count: number, readonly jobs: ExpandedJob[], readonly errors: number, readonly model: Model,
+    readonly video: boolean, readonly names: ReadonlyMap<string, NamedText>, private readonly firstVariant: MappedText | undefined,
+  ) {}
+
+  /** Tokens are rebuilt on demand (hovers) rather than kept for every prompt of a big file. */
+  get parts(): PromptParts {
+    const variant = this.firstVariant ?? permute(insertNames(this.node.text, this.names, []), 1, []).variants[0];
+    return (this.tokens ??= classify(tokenize(variant, 'prompt')));
+  }
 }
 
 interface Scope {
+  /** The directives that made this scope, as written: prompts under equal keys expand alike. */
+  key: string;
   names: Map<string, NamedText>;
   defaults: MappedText[];
   prefix?: MappedText;
@@ -87,6 +130,8 @@ interface Scope {
   repeat: number;
   out?: string;
   autopilot: boolean;
+  /** No directive of the scope names a workspace image, so its prompts may be cached. */
+  imageFree?: boolean;
   /** Text directives and defaults, resolved once per scope. */
   resolved?: ResolvedScope;
 }
@@ -98,7 +143,7 @@ interface ResolvedScope {
 }
 
 function cloneScope(s: Scope): Scope {
-  return { ...s, names: new Map(s.names), defaults: [...s.defaults], resolved: undefined };
+  return { ...s, names: new Map(s.names), defaults: [...s.defaults], resolved: undefined, imageFree: undefined };
 }
 
 const SECRET_PATTERNS: readonly { re: RegExp; what: string }[] = [
@@ -117,12 +162,18 @@ class Analyzer {
   private readonly raw: RawDiagnostic[] = [];
   private readonly settingDefaults: ParamUse[];
   private readonly secrets: RawDiagnostic[] = [];
+  private readonly cache: PromptCache;
+  private readonly previous: PromptCache | undefined;
 
   constructor(private readonly text: string, private readonly options: AnalyzeOptions) {
     this.parsed = parseFile(text);
     this.env = { fileDir: options.fileDir, workspaceRoot: options.workspaceRoot, fileExists: options.fileExists };
     this.limit = Math.max(1, Math.floor(options.maxExpansion ?? DEFAULT_MAX_EXPANSION));
     this.settingDefaults = this.parseSettingDefaults(options.defaults ?? '');
+    const optionsKey = JSON.stringify([options.file, options.fileDir, options.workspaceRoot, options.defaults, this.limit, options.fileExists !== undefined]);
+    this.cache = { optionsKey, scopes: new Map() };
+    const previous = options.previous?.cache;
+    this.previous = previous?.optionsKey === optionsKey ? previous : undefined;
   }
 
   run(): FileAnalysis {
@@ -130,7 +181,7 @@ class Analyzer {
     raw.push(...this.parsed.diagnostics);
     this.scanSecrets();
     raw.push(...this.secrets);
-    let fileScope: Scope = { names: new Map(), defaults: [], repeat: 1, autopilot: false };
+    let fileScope: Scope = { key: '', names: new Map(), defaults: [], repeat: 1, autopilot: false };
     let scope = fileScope;
     let fileLevel = true;
     const prompts: PromptAnalysis[] = [];
@@ -142,6 +193,7 @@ class Analyzer {
       if (node.kind === 'block') {
         if (fileLevel) fileLevel = false;
         scope = cloneScope(fileScope);
+        scope.key += '\u0002';
         if (node.name) {
           const seen = blockNames.get(node.name.toLowerCase());
           if (seen !== undefined) {
@@ -153,6 +205,7 @@ class Analyzer {
       }
       if (node.kind === 'directive') {
         const next = cloneScope(scope);
+        next.key += '\u0001' + this.text.slice(node.start, node.end);
         this.applyDirective(node, next);
         scope = next;
         if (fileLevel) fileScope = next;
@@ -164,7 +217,7 @@ class Analyzer {
     }
     const lines = this.parsed.lines;
     const diagnostics = dedupe(raw).map((d) => toPromptDiagnostic(d, lines));
-    return { parsed: this.parsed, prompts, diagnostics, jobs };
+    return { parsed: this.parsed, prompts, diagnostics, jobs, cache: this.cache };
   }
 
   private scanSecrets(): void {
@@ -311,8 +364,16 @@ class Analyzer {
   }
 
   private analyzePrompt(node: PromptNode, scope: Scope): PromptAnalysis {
-    const diags: RawDiagnostic[] = [];
     const resolved = this.resolveScope(scope);
+    // Image paths are checked against the disk, which may have changed: such prompts are always re-checked.
+    scope.imageFree ??= !IMAGE_PATH_LIKE.test(scope.key);
+    const cacheable = scope.imageFree && !IMAGE_PATH_LIKE.test(node.text.text);
+    const promptKey = cacheable ? `${node.block?.name ?? ''}\u0000${this.text.slice(node.start, node.end)}` : '';
+    if (cacheable) {
+      const hit = this.previous?.scopes.get(scope.key)?.get(promptKey);
+      if (hit) return this.reuse(hit, node, scope, promptKey);
+    }
+    const diags: RawDiagnostic[] = [];
     const own = permute(insertNames(node.text, scope.names, diags), this.limit, diags);
     const combos = own.count * resolved.prefixes.length * resolved.suffixes.length * resolved.defaults.length;
     const count = combos * scope.repeat;
@@ -345,17 +406,40 @@ class Analyzer {
     }
     const unique = own.variants.length > 1 ? dedupe(diags) : diags;
     this.raw.push(...unique);
-    const secrets = this.secrets.filter((d) => d.start < node.end && d.end > node.start).length;
-    const errors = secrets + unique.reduce((n, d) => n + (d.severity === 'error' ? 1 : 0), 0);
-    const first = own.variants[0];
-    let parts: PromptParts | undefined;
-    return {
-      node, count, jobs: count > this.limit ? [] : jobs, errors, model, video, names: scope.names,
-      // Tokens are rebuilt on demand (hovers) rather than kept for every prompt of a big file.
-      get parts(): PromptParts {
-        return (parts ??= classify(tokenize(first, 'prompt')));
-      },
-    };
+    let errors = 0;
+    for (const d of unique) if (d.severity === 'error') errors++;
+    const sent = count > this.limit ? [] : jobs;
+    if (cacheable && unique.every((d) => d.start >= node.start && d.end <= node.end)) {
+      this.remember(scope.key, promptKey, { start: node.start, end: node.end, line: node.line, count, jobs: sent, diags: unique, errors, model, video });
+    }
+    return new PromptResult(node, count, sent, errors + this.secretsIn(node), model, video, scope.names, own.variants[0]);
+  }
+
+  private secretsIn(node: PromptNode): number {
+    let n = 0;
+    for (const d of this.secrets) if (d.start < node.end && d.end > node.start) n++;
+    return n;
+  }
+
+  private remember(scopeKey: string, promptKey: string, entry: CachedPrompt): void {
+    let prompts = this.cache.scopes.get(scopeKey);
+    if (!prompts) this.cache.scopes.set(scopeKey, (prompts = new Map<string, CachedPrompt>()));
+    prompts.set(promptKey, entry);
+  }
+
+  /** A prompt unchanged since the previous analysis, moved to where it is now. */
+  private reuse(hit: CachedPrompt, node: PromptNode, scope: Scope, promptKey: string): PromptAnalysis {
+    const delta = node.start - hit.start;
+    const lineMoved = node.line !== hit.line;
+    const shift = (d: RawDiagnostic): RawDiagnostic => ({
+      ...d, start: d.start + delta, end: d.end + delta,
+      fix: d.fix && { title: d.fix.title, edits: d.fix.edits.map((e) => ({ start: e.start + delta, end: e.end + delta, newText: e.newText })) },
+    });
+    const diags = delta === 0 ? hit.diags : hit.diags.map(shift);
+    const jobs = lineMoved ? hit.jobs.map((j) => ({ ...j, source: { ...j.source, line: node.line } })) : hit.jobs;
+    for (const d of diags) this.raw.push(d);
+    this.remember(scope.key, promptKey, delta === 0 && !lineMoved ? hit : { ...hit, start: node.start, end: node.end, line: node.line, diags, jobs });
+    return new PromptResult(node, hit.count, jobs, hit.errors + this.secretsIn(node), hit.model, hit.video, scope.names, undefined);
   }
 
   private buildJob(node: PromptNode, scope: Scope, own: PromptParts, prefix: Token[], suffix: Token[], defaults: ParamUse[], diags: RawDiagnostic[]): { job: ExpandedJob; model: Model; video: boolean } {
@@ -434,7 +518,7 @@ class Analyzer {
           if (!supportsModel(def, model)) continue;
           if ((def.video === 'only' && !video) || (def.video === 'no' && video)) continue;
           if (def.needs && !hasParam(own.params, def.needs) && !hasParam(out, def.needs)) continue;
-          if (checkValue(p, def, model, undefined)) continue;
+          if (!defaultValid(p, def, model)) continue;
           out.push(p);
         }
       }
@@ -592,9 +676,22 @@ function describeCount(own: number, r: ResolvedScope, repeat: number): string {
   return parts.join(' ');
 }
 
+/** Text that may name a workspace image (checked on disk, so never cached); URLs do not count. */
+const IMAGE_PATH_LIKE = /(?:^|[\s{},])(?!https?:\/\/)[^\s{},]*\.(?:png|jpe?g|webp|gif)(?=$|[\s{},:])/i;
+
 interface Assembly { words: string[]; length: number; imagePaths: ImagePathRef[] | undefined }
 
 const WEIGHT = /::-?[\d.]+$/;
+
+/** Whether a default's value suits a model; defaults are shared by the prompts of a scope, so remember. */
+const defaultValidity = new WeakMap<ParamUse, Map<Model, boolean>>();
+function defaultValid(p: ParamUse, def: ParamDef, model: Model): boolean {
+  let byModel = defaultValidity.get(p);
+  if (!byModel) defaultValidity.set(p, (byModel = new Map<Model, boolean>()));
+  let ok = byModel.get(model);
+  if (ok === undefined) byModel.set(model, (ok = checkValue(p, def, model, undefined) === undefined));
+  return ok;
+}
 
 /** Where the model of a prompt comes from, for messages. */
 function describeModelSource(param: ParamUse | undefined): string {

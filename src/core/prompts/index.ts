@@ -3,7 +3,7 @@
 export { expandFile, hasErrors, type ExpandOptions } from './expand';
 export {
   analyzeFile, withImageUrls, DEFAULT_MAX_EXPANSION, MAX_PROMPT_LENGTH,
-  type AnalyzeOptions, type ExpandedJob, type FileAnalysis, type ImagePathRef, type PromptAnalysis,
+  type AnalyzeOptions, type ExpandedJob, type FileAnalysis, type ImagePathRef, type PromptAnalysis, type PromptCache,
 } from './analyze';
 export type { DiagnosticCode, PromptDiagnostic, PromptEdit, PromptFix, Severity } from './diagnostics';
 export { estimateJob, estimateRun, formatEstimate, type JobEstimate, type RunEstimate } from './estimate';

@@ -47,7 +47,9 @@ export class PromptsDocuments {
     const settingsKey = `${this.settings.defaults()}\u0000${this.settings.maxExpansion()}`;
     const hit = this.cache.get(key);
     if (hit && hit.version === document.version && hit.settingsKey === settingsKey) return hit.analysis;
-    const analysis = analyzeFile(document.getText(), analyzeOptionsFor(document.uri, this.settings));
+    // The previous version's results let an edit re-check only the prompts it touched.
+    const previous = hit?.settingsKey === settingsKey ? hit.analysis : undefined;
+    const analysis = analyzeFile(document.getText(), { ...analyzeOptionsFor(document.uri, this.settings), previous });
     this.cache.set(key, { version: document.version, settingsKey, analysis });
     return analysis;
   }
