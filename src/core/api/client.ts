@@ -2,6 +2,7 @@
 // every call, zod-parsed responses, `stream` always explicit, JSON and multipart bodies, typed errors,
 // and retries only where they are safe (DESIGN.md rule 5).
 import { stat, readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import pRetry from 'p-retry';
 import { Agent, FormData, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
@@ -90,7 +91,7 @@ export interface StreamOutcome {
 
 /** A download in progress: the body must be consumed or destroyed by the caller. */
 export interface DownloadResponse {
-  body: AsyncIterable<Uint8Array> & { destroy(error?: Error): void };
+  body: Readable;
   contentType: string | undefined;
   contentLength: number | undefined;
 }

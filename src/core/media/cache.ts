@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import type { ApiClient } from '../api/client';
 import { BadRequestError } from '../api/errors';
 import type { Logger } from '../ports';
@@ -107,6 +107,8 @@ export class MediaCache {
     const path = join(this.options.cacheDir, name);
     const partial = `${path}.part-${randomBytes(4).toString('hex')}`;
     const download = await this.options.client.download(url, { signal });
+    // Destroying the body early makes undici emit an abort error on it; it must not go uncaught.
+    download.body.on('error', () => undefined);
     if (download.contentLength !== undefined && download.contentLength > this.maxDownloadBytes) {
       download.body.destroy();
       throw new BadRequestError(`the file is ${Math.round(download.contentLength / 1048576)} MB, over the ${Math.round(this.maxDownloadBytes / 1048576)} MB download limit`);
@@ -121,7 +123,7 @@ export class MediaCache {
       },
     });
     try {
-      await pipeline(Readable.from(download.body), counter, createWriteStream(partial), { signal });
+      await pipeline(download.body, counter, createWriteStream(partial), { signal });
       await rename(partial, path);
     } catch (error) {
       await unlink(partial).catch(() => undefined);
