@@ -27,6 +27,8 @@ import { registerGallery, type GalleryHandle } from './host/webviews/gallery';
 export interface MidjourneyTestApi {
   /** The engine facade every surface uses (built lazily on first use). */
   readonly engine: JobEngineApi;
+  /** True once the engine (and in demo mode the simulator) has been built. */
+  backendStarted(): boolean;
   /** The backend, started if needed (the simulator in demo mode). */
   backend(): Promise<{ kind: 'simulator' | 'useapi'; url: string; simulator?: RunningSimulator }>;
   readonly jobsTree: { rows(): JobsTreeRow[]; rebuild(): void; readonly grouping: string; readonly filter: string };
@@ -100,9 +102,8 @@ export function activate(context: vscode.ExtensionContext): MidjourneyTestApi {
     const choice = await resolver.choice();
     if (choice.kind === 'simulator') {
       status.setBackend('demo');
-      const note = 'Demo mode: jobs run on the built-in simulator; nothing leaves this machine. Set an API token to use useapi.net.';
-      jobsTree.setBackendMessage(note);
-      channelsTree.setBackendMessage('Demo mode: these are the simulator’s channels.');
+      jobsTree.setBackendMessage('Demo mode: the built-in simulator answers; nothing leaves this machine.');
+      channelsTree.setBackendMessage('Demo mode: the simulator’s channels.');
     } else if (choice.kind === 'needsToken') {
       status.setBackend('no token');
       jobsTree.setBackendMessage('Demo mode is off and no API token is set: run “Midjourney: Set API Token”.');
@@ -166,11 +167,11 @@ export function activate(context: vscode.ExtensionContext): MidjourneyTestApi {
     tokens.onDidChangeToken((kind) => {
       if (kind === 'useapi') backendMayHaveChanged();
     }),
-    settings.onDidChange(({ backendChanged }) => {
+    settings.onDidChange(({ backendChanged, engineOptionsChanged }) => {
       if (backendChanged) backendMayHaveChanged();
       // Poll interval, concurrency and download settings are engine options: rebuild a running engine
       // (it stops tracking and the new one reattaches every job; nothing is cancelled or resent).
-      else if (engine.currentBackend) engine.invalidate().then(startEngineAfterChange, (error: unknown) => log.warn('Could not apply the settings', error));
+      else if (engineOptionsChanged && engine.currentBackend) engine.invalidate().then(startEngineAfterChange, (error: unknown) => log.warn('Could not apply the settings', error));
     }),
     jobsTree.treeView.onDidChangeVisibility((e) => {
       if (e.visible) startEngine('the Jobs view is visible');
@@ -196,6 +197,7 @@ export function activate(context: vscode.ExtensionContext): MidjourneyTestApi {
 
   return {
     engine,
+    backendStarted: () => engine.currentBackend !== undefined,
     async backend() {
       const b = await engine.backend();
       return { kind: b.kind, url: b.url, simulator: b.simulator };

@@ -1,12 +1,14 @@
 // Live settings: read and validated once, re-read on every change of a `midjourney.*` setting.
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
-import { BACKEND_SETTINGS, readStudioConfig, type StudioConfig } from './configModel';
+import { BACKEND_SETTINGS, ENGINE_SETTINGS, readStudioConfig, type StudioConfig } from './configModel';
 
 export interface ConfigChange {
   config: StudioConfig;
   /** True when apiBaseUrl or demoMode changed. */
   backendChanged: boolean;
+  /** True when an engine option changed (poll interval, concurrency, downloads). */
+  engineOptionsChanged: boolean;
 }
 
 export class StudioSettings implements vscode.Disposable {
@@ -20,7 +22,11 @@ export class StudioSettings implements vscode.Disposable {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('midjourney')) return;
       this.value = this.read();
-      this.changed.fire({ config: this.value, backendChanged: BACKEND_SETTINGS.some((s) => e.affectsConfiguration(s)) });
+      this.changed.fire({
+        config: this.value,
+        backendChanged: BACKEND_SETTINGS.some((s) => e.affectsConfiguration(s)),
+        engineOptionsChanged: ENGINE_SETTINGS.some((s) => e.affectsConfiguration(s)),
+      });
     });
   }
 

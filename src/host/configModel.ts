@@ -93,3 +93,6 @@ export function readStudioConfig(get: SettingGetter): ConfigResult {
 
 /** Settings whose change means talking to a different server (the engine is rebuilt). */
 export const BACKEND_SETTINGS = ['midjourney.apiBaseUrl', 'midjourney.demoMode'] as const;
+
+/** Settings that are engine options (applied by rebuilding a running engine; nothing is lost). */
+export const ENGINE_SETTINGS = ['midjourney.pollIntervalSeconds', 'midjourney.maxConcurrentJobs', 'midjourney.download.auto', 'midjourney.download.maxCacheMB'] as const;

@@ -27,6 +27,8 @@ describe('activation', () => {
     const ext = vscode.extensions.getExtension<MidjourneyTestApi>(EXTENSION_ID);
     const api = await ext!.activate();
     // The Explorer is in front, not a Midjourney view: nothing has needed the engine yet.
+    await new Promise((r) => setTimeout(r, 200));
+    assert.strictEqual(api.backendStarted(), false, 'no engine and no simulator until first use');
     assert.deepStrictEqual(api.engine.channels(), []);
     assert.match(api.statusText(), /MJ/);
   });
