@@ -209,9 +209,9 @@ describe('ApiClient against the simulator', function () {
     assert.match(url, /^https:\/\/cdn\.midjourney\.com\//);
     const download = await client.download(url);
     let bytes = 0;
-    for await (const chunk of download.body) bytes += chunk.length;
+    for await (const chunk of download.body as AsyncIterable<Buffer>) bytes += chunk.length;
     assert.ok(bytes > 100);
-    assert.ok((sim.admin.counters().requests['GET /v1/proxy/cdn-midjourney'] ?? Object.keys(sim.admin.counters().requests).filter((k) => k.includes('proxy')).length) >= 1);
+    assert.ok(Object.keys(sim.admin.counters().requests).some((k) => k.includes('proxy')), 'went through the CDN proxy');
     await rejectsWith(client.download('file:///etc/passwd'), BadRequestError, /file:/);
   });
 });
