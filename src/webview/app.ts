@@ -206,7 +206,6 @@ export class GalleryApp {
     this.items.total = message.total;
     if (message.structural) {
       this.items.invalidate();
-      this.grid.refreshAll();
     }
     const shown = this.lightbox.shownId;
     let lightboxAffected = false;

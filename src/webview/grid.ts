@@ -8,9 +8,17 @@ import { computeLayout, contentHeight, visibleRows, type GridLayout, type RowRan
 
 interface RenderedRow {
   element: HTMLElement;
-  item: GalleryItem | undefined;
-  /** Rebuild on the next render even if the item object is the same. */
-  dirty: boolean;
+  /** What the row shows (see rowSignature); equal signature = the element can be reused as is. */
+  signature: string;
+}
+
+/** Everything a row displays, so a refetched but unchanged job keeps its element (and its images). */
+export function rowSignature(item: GalleryItem | undefined): string {
+  if (!item) return 'skeleton';
+  return [
+    item.id, item.updatedAt, item.status, item.progress ?? '', item.favourite, item.reason ?? '', item.prompt,
+    item.assets.map((a) => a.thumb ?? a.full ?? '-').join(','), item.buttons.join(','), item.parentButton ?? '',
+  ].join('|');
 }
 
 export interface GridEnvironment {
@@ -55,27 +63,39 @@ export class VirtualGrid {
     }
     this.spacer.style.height = `${contentHeight(this.total, layout)}px`;
     const range = visibleRows(scrollTop, height, layout.rowHeight, this.total, 2, layout.padding);
-    for (const [index, row] of this.rows) {
-      if (index < range.first || index >= range.end) {
-        row.element.remove();
-        this.rows.delete(index);
-      }
+    // Rows are matched by what they show, not by position: when a new job is added on top every
+    // row moves down one place and is only re-positioned, not rebuilt.
+    const reusable = new Map<string, RenderedRow[]>();
+    for (const row of this.rows.values()) {
+      const list = reusable.get(row.signature);
+      if (list) list.push(row);
+      else reusable.set(row.signature, [row]);
     }
+    const next = new Map<number, RenderedRow>();
     for (let index = range.first; index < range.end; index++) {
       const item = this.env.itemAt(index);
-      const existing = this.rows.get(index);
-      if (existing && !existing.dirty && existing.item === item) continue;
-      const element = item ? this.buildRow(item, index) : this.buildSkeleton(index);
-      if (existing) existing.element.replaceWith(element);
-      else this.spacer.append(element);
-      this.rows.set(index, { element, item, dirty: false });
+      const signature = rowSignature(item);
+      const candidates = reusable.get(signature);
+      // Prefer the row already at this index (no move at all).
+      const sameIndex = this.rows.get(index);
+      let row = sameIndex && sameIndex.signature === signature && candidates?.includes(sameIndex) ? sameIndex : candidates?.[0];
+      if (row && candidates) {
+        candidates.splice(candidates.indexOf(row), 1);
+        if (row.element.dataset.index !== String(index)) {
+          row.element.dataset.index = String(index);
+          this.place(row.element, index);
+          for (const control of row.element.querySelectorAll<HTMLElement>('[data-index]')) control.dataset.index = String(index);
+        }
+      } else {
+        row = { element: item ? this.buildRow(item, index) : this.buildSkeleton(index), signature };
+        this.spacer.append(row.element);
+      }
+      next.set(index, row);
     }
+    for (const list of reusable.values()) for (const row of list) row.element.remove();
+    this.rows.clear();
+    for (const [index, row] of next) this.rows.set(index, row);
     return range;
-  }
-
-  /** Forget rendered rows so the next render rebuilds them (e.g. after a structural change). */
-  refreshAll(): void {
-    for (const row of this.rows.values()) row.dirty = true;
   }
 
   showEmpty(text: string | undefined): void {
@@ -112,7 +132,7 @@ export class VirtualGrid {
   private buildSkeleton(index: number): HTMLElement {
     const tiles = el('div', { class: 'tiles' });
     for (let i = 0; i < 4; i++) tiles.append(el('div', { class: 'tile placeholder shimmer' }));
-    const row = el('div', { class: 'job-row skeleton', attrs: { role: 'listitem', 'aria-busy': 'true', 'aria-label': 'Loading' } }, [
+    const row = el('div', { class: 'job-row skeleton', attrs: { role: 'listitem', 'aria-busy': 'true', 'aria-label': 'Loading' }, data: { index } }, [
       tiles,
       el('div', { class: 'meta' }, [el('div', { class: 'line shimmer' }), el('div', { class: 'line short shimmer' })]),
     ]);

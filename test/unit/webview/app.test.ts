@@ -173,6 +173,22 @@ describe('webview/app (jsdom)', () => {
     assert.strictEqual((refetch[0].body as Extract<RequestBody, { kind: 'page' }>).offset, 0);
   });
 
+  it('a job added on top moves the existing rows down without rebuilding them (images stay loaded)', async () => {
+    const h = setup();
+    init(h, 3, [makeItem(0), makeItem(1), makeItem(2)]);
+    const before = h.$('.job-row[data-id="job-0"]');
+    h.send({ type: 'delta', total: 4, upserted: [], removed: [], structural: true, sourceFiles: [] });
+    const refetch = h.requests('page').at(-1);
+    assert.ok(refetch);
+    await h.reply(refetch, { kind: 'page', total: 4, offset: 0, items: [makeItem(9, { status: 'queued', assets: [], buttons: [] }), makeItem(0), makeItem(1), makeItem(2)] });
+    const after = h.$('.job-row[data-id="job-0"]');
+    assert.strictEqual(after, before, 'same element');
+    assert.strictEqual(after?.dataset.index, '1');
+    assert.strictEqual(after?.querySelector<HTMLElement>('.tile-open')?.dataset.index, '1', 'its controls point at the new position');
+    assert.strictEqual(h.$('.job-row[data-index="0"]')?.dataset.id, 'job-9');
+    assert.strictEqual(h.$$('.job-row').length, 4);
+  });
+
   it('lightbox: opens from a tile, shows lineage, navigates with the keyboard, presses U2, closes on Escape', async () => {
     const h = setup();
     init(h, 3, [makeItem(0), makeItem(1), makeItem(2)]);
