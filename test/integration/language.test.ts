@@ -105,6 +105,17 @@ describe('prompts language', () => {
     assert.ok(names.includes('hero'), JSON.stringify(names));
   });
 
+  it('finds workspace images next to the file and completes their paths', async () => {
+    const document = await open(fixture('images.prompts'));
+    await new Promise((r) => setTimeout(r, 600));
+    assert.deepEqual(vscode.languages.getDiagnostics(document.uri), []);
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((e) => e.insert(new vscode.Position(3, 0), 'refs/'));
+    const files = await completionLabels(document, new vscode.Position(3, 5));
+    assert.ok(files.includes('cat.png'), JSON.stringify(files));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('shows Run all, Preview jobs, Run block and Imagine ×N lenses', async () => {
     const document = await open(fixture('clean.prompts'));
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);

@@ -36,7 +36,7 @@ export function registerPromptsLanguage(context: vscode.ExtensionContext, deps: 
 
   context.subscriptions.push(
     validator, lenses, preview,
-    vscode.languages.registerCompletionItemProvider(selector, new PromptsCompletionProvider(documents), '-', '@', '{', ' '),
+    vscode.languages.registerCompletionItemProvider(selector, new PromptsCompletionProvider(documents), '-', '@', '{', ' ', '/'),
     vscode.languages.registerHoverProvider(selector, new PromptsHoverProvider(documents)),
     vscode.languages.registerCodeActionsProvider(selector, new PromptsCodeActionProvider(documents), { providedCodeActionKinds: PromptsCodeActionProvider.kinds }),
     vscode.languages.registerCodeLensProvider(selector, lenses),

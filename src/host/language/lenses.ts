@@ -48,10 +48,11 @@ export class PromptsCodeLensProvider implements vscode.CodeLensProvider, vscode.
         new vscode.CodeLens(top, { title: `$(open-preview) Preview jobs · ${formatEstimate(estimateRun(analysis.jobs)).split(' (')[0]}`, command: COMMAND_PREVIEW_FILE, arguments: [document.uri] }),
       );
     }
+    const jobsPerBlock = new Map<unknown, number>();
+    for (const p of analysis.prompts) if (p.node.block) jobsPerBlock.set(p.node.block, (jobsPerBlock.get(p.node.block) ?? 0) + p.count);
     for (const b of analysis.parsed.blocks) {
-      const inBlock = analysis.prompts.filter((p) => p.node.block === b);
-      if (inBlock.length === 0 || !b.name) continue;
-      const n = inBlock.reduce((sum, p) => sum + p.count, 0);
+      const n = jobsPerBlock.get(b);
+      if (n === undefined || !b.name) continue;
       lenses.push(new vscode.CodeLens(new vscode.Range(b.line, 0, b.line, 0),
         { title: `$(run-all) Run block (${n} job${n === 1 ? '' : 's'})`, command: COMMAND_RUN_FILE, arguments: [document.uri, b.name] }));
     }

@@ -1,9 +1,11 @@
 // Completion, hover, quick fixes, folding and document symbols: thin adapters from core's
 // offset-based answers to VS Code's types.
+import { readdirSync, type Dirent } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { completeAt, hoverAt, type CompletionCandidate, type PromptDiagnostic } from '../../core/prompts';
 import { DIAGNOSTIC_SOURCE, toRange } from './diagnostics';
-import type { PromptsDocuments } from './documents';
+import { isLocalPath, type PromptsDocuments } from './documents';
 
 const KIND: Record<CompletionCandidate['kind'], vscode.CompletionItemKind> = {
   directive: vscode.CompletionItemKind.Keyword,
@@ -19,6 +21,7 @@ export class PromptsCompletionProvider implements vscode.CompletionItemProvider 
   provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
     const analysis = this.documents.get(document);
     const candidates = completeAt(analysis, document.offsetAt(position));
+    if (candidates.length === 0) return imagePathCompletions(document, position);
     return candidates.map((c, i) => {
       const item = new vscode.CompletionItem(c.label, KIND[c.kind]);
       item.insertText = c.insertText;
@@ -31,6 +34,47 @@ export class PromptsCompletionProvider implements vscode.CompletionItemProvider 
       return item;
     });
   }
+}
+
+const IMAGE_FILE = /\.(png|jpe?g|webp|gif)$/i;
+const MAX_PATH_ITEMS = 200;
+
+/**
+ * Workspace images where an image may go: a path being typed (`./`, `refs/`), or the value of
+ * --sref/--oref/--cref/--end. Paths are relative to the .prompts file's folder.
+ */
+function imagePathCompletions(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
+  if (!isLocalPath(document.uri)) return [];
+  const before = document.lineAt(position.line).text.slice(0, position.character);
+  const word = /(\S*)$/.exec(before)?.[1] ?? '';
+  const afterRef = /--(?:sref|oref|cref|end)\s+$/.test(before.slice(0, before.length - word.length));
+  if (!afterRef && !word.includes('/')) return [];
+  if (word.startsWith('http') || word.startsWith('--')) return [];
+  const typedDir = word.includes('/') ? word.slice(0, word.lastIndexOf('/') + 1) : '';
+  const dir = path.resolve(path.dirname(document.uri.fsPath), typedDir);
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const range = new vscode.Range(position.line, position.character - word.length + typedDir.length, position.line, position.character);
+  const items: vscode.CompletionItem[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.') || items.length >= MAX_PATH_ITEMS) continue;
+    if (e.isDirectory()) {
+      const item = new vscode.CompletionItem(e.name + '/', vscode.CompletionItemKind.Folder);
+      item.range = range;
+      item.command = { command: 'editor.action.triggerSuggest', title: 'Suggest files' };
+      items.push(item);
+    } else if (IMAGE_FILE.test(e.name)) {
+      const item = new vscode.CompletionItem(e.name, vscode.CompletionItemKind.File);
+      item.range = range;
+      item.detail = 'workspace image (uploaded before sending)';
+      items.push(item);
+    }
+  }
+  return items;
 }
 
 export class PromptsHoverProvider implements vscode.HoverProvider {
