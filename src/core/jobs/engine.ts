@@ -1,6 +1,7 @@
 // The job engine: owns every job from "queued" to a terminal state. Submits through the scheduler's
 // budgets, follows each job by its event stream (polling when it drops), reconciles ambiguous POSTs by
 // replyRef before anything is resent, persists through the KeyValueStore and reattaches on start.
+import { setMaxListeners } from 'node:events';
 import { ApiClient } from '../api/client';
 import {
   ApiError,
@@ -169,6 +170,8 @@ export class JobEngine implements JobEngineApi {
       backoffMaxMs: parts.settings.backoffMaxMs,
     });
     this.writer = new BatchedJobWriter(parts.kv, parts.clock, parts.logger, () => this.persistable(), parts.settings.persistDelayMs);
+    // One listener per followed job (up to the capacity of every channel): not a leak.
+    setMaxListeners(0, this.lifetime.signal);
   }
 
   get queuePaused(): boolean {
