@@ -397,7 +397,12 @@ class Analyzer {
               video = built.video;
             }
             for (let r = 0; r < scope.repeat; r++) {
-              jobs.push(r === 0 ? Object.assign(built.job, { variant: jobs.length }) : { ...built.job, variant: jobs.length });
+              if (r === 0) {
+                built.job.variant = jobs.length;
+                jobs.push(built.job);
+              } else {
+                jobs.push({ ...built.job, variant: jobs.length });
+              }
               if (jobs.length >= maxBuild) break outer;
             }
           }
@@ -558,7 +563,6 @@ class Analyzer {
       diags.push({ start: node.start, end: this.parsed.lines.lineEnd(node.line), severity: 'error', code: 'empty-prompt',
         message: 'This prompt has parameters but no text or image: Midjourney needs something to draw.' });
     }
-    const has = (name: string): boolean => hasParam(own.params, name) || hasParam(applied, name);
     const label = MODEL_LABEL[model];
     for (const p of own.params) {
       const t = p.nameToken;
@@ -572,7 +576,7 @@ class Analyzer {
           message: `${t.text} starts with an em dash (—), which some keyboards make from "--". Write --${p.spelled}.`,
           fix: replaceFix(t, '--' + p.spelled, `Change to --${p.spelled}`) });
       }
-      const earlier = own.params.find((q) => q.def === def);
+      const earlier = firstWith(own.params, def);
       if (earlier && earlier !== p) {
         const edits = removeParamEdits(p, doc);
         diags.push({ start: t.start, end: (p.values[p.values.length - 1] ?? t).end, severity: 'error', code: 'duplicate-parameter',
@@ -580,8 +584,8 @@ class Analyzer {
           fix: edits ? { title: `Remove this ${t.text}`, edits } : undefined });
       }
       if (def.group && def.group !== 'style') {
-        const other = own.params.find((q) => q.def?.group === def.group && q.def !== def);
-        if (other && own.params.indexOf(other) < own.params.indexOf(p)) {
+        const other = earlierOfGroup(own.params, p);
+        if (other) {
           diags.push({ start: t.start, end: t.end, severity: 'error', code: 'conflicting-parameters',
             message: `${t.text} conflicts with ${other.nameToken.text}: a prompt can use only one of them.` });
         }
@@ -629,7 +633,7 @@ class Analyzer {
         diags.push({ start: t.start, end: t.end, severity: 'error', code: 'video-needs-start-frame',
           message: '--video needs a start frame: begin the prompt with an image URL or workspace image path (Midjourney answers "No start frame provided" otherwise).' });
       }
-      if (def.needs && !has(def.needs)) {
+      if (def.needs && !hasParam(own.params, def.needs) && !hasParam(applied, def.needs)) {
         diags.push({ start: t.start, end: t.end, severity: 'warning', code: 'weight-without-reference', message: `${t.text} has no effect without --${def.needs}.` });
       }
       if (def.name === 'iw' && own.images.length === 0) {
@@ -642,7 +646,7 @@ class Analyzer {
           message: `${t.text} makes Midjourney start jobs that the API does not track (only the first is followed). Write \`@repeat ${n}\` on a line above instead: each run becomes its own tracked job.`,
           fix: edits ? { title: `Remove ${t.text} ${n} (then add @repeat ${n} above)`, edits } : undefined });
       }
-      if (def.name === 'end' && has('loop')) {
+      if (def.name === 'end' && (hasParam(own.params, 'loop') || hasParam(applied, 'loop'))) {
         diags.push({ start: t.start, end: t.end, severity: 'warning', code: 'conflicting-parameters', message: '--end and --loop both set the last frame; --loop ends on the start frame.' });
       }
       if (def.group === 'version' && model === 'legacy') {
@@ -699,6 +703,21 @@ function describeModelSource(param: ParamUse | undefined): string {
   const origin = param.nameToken.origin;
   if (origin === 'prompt') return paramText(param);
   return `${paramText(param)} from ${origin === 'setting' ? 'the defaults setting' : '@defaults'}`;
+}
+
+/** The first use of a parameter (the one a duplicate repeats). */
+function firstWith(params: readonly ParamUse[], def: ParamDef): ParamUse | undefined {
+  for (const q of params) if (q.def === def) return q;
+  return undefined;
+}
+
+/** An earlier parameter of the same exclusive group but another kind (`--fast … --relax`). */
+function earlierOfGroup(params: readonly ParamUse[], p: ParamUse): ParamUse | undefined {
+  for (const q of params) {
+    if (q === p) return undefined;
+    if (q.def !== p.def && q.def?.group === p.def?.group) return q;
+  }
+  return undefined;
 }
 
 function hasParam(params: readonly ParamUse[], name: string): boolean {
