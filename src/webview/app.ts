@@ -384,6 +384,7 @@ export class GalleryApp {
   private showLightbox(item: GalleryItem, asset: number, detail?: JobDetail): void {
     const index = this.lightboxIndex;
     const position = Math.max(0, Math.min(asset, item.assets.length - 1));
+    this.setBackgroundInert(true);
     this.lightbox.show({
       item,
       asset: position,
@@ -514,6 +515,7 @@ export class GalleryApp {
   private closeLightbox(): void {
     const index = this.lightboxIndex;
     this.lightbox.hide();
+    this.setBackgroundInert(false);
     this.lightboxIndex = undefined;
     this.lastDetail = undefined;
     this.scheduleSaveState();
@@ -522,6 +524,13 @@ export class GalleryApp {
     const focusTarget = this.lastFocused?.isConnected ? this.lastFocused : row?.querySelector<HTMLElement>('.tile-open') ?? this.grid.scroller;
     focusTarget.focus();
     this.lastFocused = undefined;
+  }
+
+  /** The dialog is modal: keyboard and screen-reader focus stay inside it while it is open. */
+  private setBackgroundInert(inert: boolean): void {
+    for (const child of this.grid.scroller.parentElement?.children ?? []) {
+      if (child !== this.lightbox.element && child !== this.toast) (child as HTMLElement).inert = inert;
+    }
   }
 
   // ---- actions ----

@@ -4,12 +4,11 @@
 // this is unit-tested with fakes.
 import type { JobStoreChange, JobStoreReader } from '../../core/jobs/api';
 import type { Logger } from '../../core/ports';
-import { promptOf } from '../../core/jobs/model';
 import {
   DEFAULT_QUERY, WebviewToHostSchema,
   type GalleryItem, type GalleryQuery, type HostToWebview, type ReplyResult, type RequestBody, type ViewKind,
 } from '../../shared/galleryProtocol';
-import { GalleryIndex, sourceFilesOf, toGalleryItem, toLineageItem, type MediaUris } from './galleryItems';
+import { GalleryIndex, displayPrompt, sourceFilesOf, toGalleryItem, toLineageItem, type MediaUris } from './galleryItems';
 
 /** The webview as the connection needs it. */
 export interface WebviewPort {
@@ -187,7 +186,7 @@ export class GalleryConnection {
           .filter((c) => c.verb !== 'seed')
           .map((c) => toLineageItem(c, this.port.media, c.parentButton ?? c.verb));
         const result: ReplyResult = { kind: 'job', item, children };
-        if (parentJob) result.parent = toLineageItem(parentJob, this.port.media, parentJob.parentButton ?? shorten(promptOf(parentJob), 80));
+        if (parentJob) result.parent = toLineageItem(parentJob, this.port.media, shorten(displayPrompt(parentJob, this.services.store), 80));
         return result;
       }
       case 'locate':

@@ -29,7 +29,22 @@ export function isVideoJob(job: JobRecord): boolean {
   return job.jobType === 'video' || job.assets.some((a) => a.kind === 'video');
 }
 
-export function matchesQuery(job: JobRecord, query: GalleryQuery, favourites: ReadonlySet<string>, now: number): boolean {
+/**
+ * The prompt a job shows: its own, or for a button child without one (U2, V1, 🔄…) the prompt of the
+ * job it was made from, so a child reads like its parent rather than "U2".
+ */
+export function displayPrompt(job: JobRecord, store: Pick<JobStoreReader, 'get'>): string {
+  let current: JobRecord | undefined = job;
+  for (let depth = 0; current && depth < 20; depth++) {
+    const request = current.request;
+    if (request.verb !== 'button' || request.prompt !== undefined) return promptOf(current);
+    if (current.echoedPrompt) return current.echoedPrompt;
+    current = current.parentId !== undefined ? store.get(current.parentId) : undefined;
+  }
+  return promptOf(job);
+}
+
+export function matchesQuery(job: JobRecord, query: GalleryQuery, favourites: ReadonlySet<string>, now: number, prompt = promptOf(job)): boolean {
   if (!isGalleryJob(job)) return false;
   switch (query.status) {
     case 'running': if (!RUNNING.has(job.state)) return false; break;
@@ -43,7 +58,7 @@ export function matchesQuery(job: JobRecord, query: GalleryQuery, favourites: Re
   if (query.sourceFile !== '' && job.source?.file !== query.sourceFile) return false;
   const text = query.text.trim().toLowerCase();
   if (text !== '') {
-    const haystack = `${promptOf(job)}\n${job.echoedPrompt ?? ''}\n${job.id}\n${job.jobId ?? ''}`.toLowerCase();
+    const haystack = `${prompt}\n${job.echoedPrompt ?? ''}\n${job.id}\n${job.jobId ?? ''}`.toLowerCase();
     if (!haystack.includes(text)) return false;
   }
   return true;
@@ -82,11 +97,11 @@ export function seedOf(job: JobRecord, children: readonly JobRecord[]): number |
   return children.find((c) => c.verb === 'seed' && c.seed !== undefined)?.seed;
 }
 
-export function toGalleryItem(job: JobRecord, store: Pick<JobStoreReader, 'children'>, media: MediaUris, favourites: ReadonlySet<string>): GalleryItem {
+export function toGalleryItem(job: JobRecord, store: Pick<JobStoreReader, 'children' | 'get'>, media: MediaUris, favourites: ReadonlySet<string>): GalleryItem {
   const children = store.children(job.id);
   const item: GalleryItem = {
     id: job.id,
-    prompt: promptOf(job),
+    prompt: displayPrompt(job, store),
     verb: job.verb,
     status: job.state,
     assets: displayedAssets(job).map((a) => assetView(a, media)),
@@ -152,7 +167,7 @@ export class GalleryIndex {
     if (key !== this.cachedKey) {
       const favourites = this.favourites();
       const now = this.now();
-      this.cachedIds = this.store.all().filter((job) => matchesQuery(job, query, favourites, now)).map((job) => job.id);
+      this.cachedIds = this.store.all().filter((job) => matchesQuery(job, query, favourites, now, displayPrompt(job, this.store))).map((job) => job.id);
       this.cachedPositions = new Map(this.cachedIds.map((id, index) => [id, index]));
       this.cachedKey = key;
     }

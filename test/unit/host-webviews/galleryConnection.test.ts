@@ -145,6 +145,11 @@ describe('host/webviews/galleryConnection', () => {
     const up = await h.request({ kind: 'job', id: child.id });
     if (up.type !== 'reply' || !up.ok || up.result.kind !== 'job') return assert.fail();
     assert.strictEqual(up.result.parent?.id, parent.id);
+    assert.strictEqual(up.result.parent?.label, parent.request.verb === 'imagine' ? parent.request.prompt : '');
+    assert.strictEqual(up.result.item.prompt, up.result.parent?.label, 'a U2 child reads like its parent, not "U2"');
+    // …and is found by its parent's words.
+    const found = await h.request({ kind: 'locate', id: child.id, query: { ...DEFAULT_QUERY, text: up.result.parent?.label ?? '?' } });
+    assert.ok(found.type === 'reply' && found.ok && found.result.kind === 'locate' && found.result.index >= 0);
     const gone = await h.request({ kind: 'job', id: 'nope' });
     assert.ok(gone.type === 'reply' && !gone.ok && /no longer/.test(gone.error));
   });
@@ -293,7 +298,7 @@ describe('host/webviews/galleryItems', () => {
   });
 
   it('makes a view model: buttons only when completed, files outside the cache never become URIs', () => {
-    const store = { children: () => [] };
+    const store = { children: () => [], get: () => undefined };
     const running = toGalleryItem(job({ state: 'running', progress: 140 }), store, media, new Set());
     assert.deepStrictEqual(running.buttons, []);
     assert.strictEqual(running.progress, 100);

@@ -198,6 +198,7 @@ describe('webview/app (jsdom)', () => {
     assert.strictEqual(h.$('.lb-media')?.getAttribute('src'), 'https://cdn/f1-1.png');
     assert.strictEqual(h.$('.lb-prompt')?.textContent, 'prompt number 1');
     assert.strictEqual(h.$('.lb-position')?.textContent, '2 / 3');
+    assert.strictEqual(h.scroller().inert, true, 'the grid behind the dialog is inert');
     const jobRequest = h.requests('job')[0];
     assert.deepStrictEqual(jobRequest.body, { kind: 'job', id: 'job-1' });
     const detail: ResultFor<'job'> = { kind: 'job', item: makeItem(1), parent: { id: 'job-2', label: 'the parent', status: 'completed' }, children: [{ id: 'job-0', label: 'U2', status: 'completed', thumb: 'https://cdn/c.jpg' }] };
@@ -230,6 +231,7 @@ describe('webview/app (jsdom)', () => {
     h.key('Escape');
     assert.strictEqual(h.$('.lightbox')?.hidden, true);
     assert.strictEqual(h.$$('.lb-side *').length, 0);
+    assert.strictEqual(h.scroller().inert, false);
   });
 
   it('refreshes the open lightbox when a child of its job appears', async () => {
