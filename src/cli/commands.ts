@@ -7,6 +7,7 @@ import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { ApiError } from '../core/api/errors';
+import type { JobEngineOptions } from '../core/jobs/engine';
 import type { JobRecord, JobRequest, ImageInput } from '../core/jobs/model';
 import { isTerminal } from '../core/jobs/model';
 import { expandFile, hasErrors } from '../core/prompts';
@@ -23,7 +24,8 @@ const COMMON_OPTIONS = {
   json: { type: 'boolean' },
   state: { type: 'string' },
   pattern: { type: 'string' },
-  'sim-time-scale': { type: 'string' },
+  'time-scale': { type: 'string' },
+  sse: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -38,15 +40,31 @@ function parse<const O extends NonNullable<ParseArgsConfig['options']>>(argv: st
 }
 
 function backendOptions(values: CommonValues, io: CliIo): BackendOptions {
-  const scale = values['sim-time-scale'] === undefined ? undefined : Number(values['sim-time-scale']);
-  if (scale !== undefined && !(scale > 0)) throw new CliUsageError('--sim-time-scale must be a positive number');
+  const scale = values['time-scale'] === undefined ? undefined : Number(values['time-scale']);
+  if (scale !== undefined && !(scale > 0)) throw new CliUsageError('--time-scale must be a positive number');
   return {
     apiBase: values['api-base'] ?? (io.env.MJ_STUDIO_API_BASE || undefined),
     stateDir: values.state ? resolve(io.cwd, values.state) : resolve(io.cwd, '.mj-studio'),
     simulatorTimeScale: scale,
     verbose: values.verbose,
+    // Polling by default: a job whose event stream closes freezes on the service (CONTRACT.md §5), so a
+    // run stopped with Ctrl-C or killed could not be picked up again. --sse trades that for fewer requests.
+    engineOptions: { useSse: values.sse === true, ...(scale !== undefined ? scaledTimings(scale) : {}) },
     env: io.env,
     stderr: io.stderr,
+  };
+}
+
+/** Engine waits scaled like the built-in simulator, so a sped-up demo is not slowed by real-time polling. */
+function scaledTimings(scale: number): JobEngineOptions {
+  const factor = Math.min(1, scale);
+  return {
+    pollIntervalMs: Math.max(20, 4000 * factor),
+    maxPollIntervalMs: Math.max(50, 30_000 * factor),
+    deadlineMs: 15 * 60_000 * factor,
+    backoffBaseMs: Math.max(10, 5000 * factor),
+    backoffMaxMs: Math.max(50, 60_000 * factor),
+    channelRefreshMs: Math.max(50, 30_000 * factor),
   };
 }
 

@@ -27,7 +27,9 @@ options:
   --json                     one JSON object per finished job and a final report
   --state <dir>              state and download cache (default ./.mj-studio)
   --defaults "<params>"      parameters added to prompts that lack them (run; else MJ_STUDIO_DEFAULTS)
-  --sim-time-scale <x>       speed of the built-in simulator (used without USEAPI_TOKEN), e.g. 0.1
+  --time-scale <x>           run the built-in simulator and the engine's waits x times real time
+                             (e.g. 0.01 for demos and tests against a scaled simulator)
+  --sse                      follow jobs by their event stream (fewer requests; a stopped run cannot be resumed)
   -v, --verbose              log requests and retries to stderr
 
 Without USEAPI_TOKEN and --api-base, jobs run against the built-in simulator (nothing leaves the machine).
