@@ -200,6 +200,27 @@ describe('commands (demo mode, against the simulator)', function () {
     await run('midjourney.groupJobs', 'state');
   });
 
+  it('Open Result Files and Save Results to Workspace (with a token-free provenance sidecar)', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const output = vscode.Uri.joinPath(folder, 'midjourney');
+    try {
+      await until('the results to be downloaded', () => api.engine.store.get(upscale.id)?.assets.some((a) => a.cachedPath));
+      const opened = await run<string[]>('midjourney.openJobFiles', { id: upscale.id });
+      assert.ok(opened.length >= 1, 'the downloaded files open');
+      const saved = await run<string[]>('midjourney.saveJobToWorkspace', { id: upscale.id });
+      assert.ok(saved.length >= 1);
+      for (const path of saved) {
+        assert.ok(path.startsWith(output.fsPath), `${path} is inside the output folder`);
+        const sidecar = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(`${path}.json`)));
+        assert.match(sidecar, /a red fox in fresh snow/);
+        assert.doesNotMatch(sidecar, /user:\d+-|Bearer/);
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(output, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    }
+  });
+
   it('Copy Prompt and Copy Job ID', async () => {
     assert.strictEqual(await run('midjourney.copyPrompt', { id: grid.id }), 'a red fox in fresh snow --ar 3:2 --v 7');
     assert.strictEqual(await vscode.env.clipboard.readText(), 'a red fox in fresh snow --ar 3:2 --v 7');

@@ -113,19 +113,23 @@ function truncate(text: string, max: number): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
+/**
+ * The row's label, kept short so the description (progress, result count) stays visible in a
+ * sidebar of ordinary width; the tooltip has the whole prompt.
+ */
 export function jobLabel(job: JobRecord, parent?: JobRecord): string {
   const r = job.request;
   switch (r.verb) {
     case 'imagine':
-      return truncate(r.prompt, 70) || '(empty prompt)';
+      return truncate(r.prompt, 38) || '(empty prompt)';
     case 'button': {
-      const of = parent ? ` · ${truncate(promptOf(parent), 50)}` : '';
+      const of = parent ? ` · ${truncate(promptOf(parent), 28)}` : '';
       return `${r.button}${r.prompt ? ` “${truncate(r.prompt, 30)}”` : ''}${of}`;
     }
     case 'seed':
-      return `Seed${parent ? ` · ${truncate(promptOf(parent), 50)}` : ''}`;
+      return `Seed${parent ? ` · ${truncate(promptOf(parent), 30)}` : ''}`;
     case 'describe':
-      return `Describe ${truncate(promptOf(job), 60)}`;
+      return `Describe ${truncate(promptOf(job), 30)}`;
     case 'blend':
       return `Blend of ${r.images.length} images`;
     default:
