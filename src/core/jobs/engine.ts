@@ -706,6 +706,7 @@ export class JobEngine implements JobEngineApi {
     const assets = [...record.assets];
     for (let i = 0; i < assets.length; i++) {
       if (this.disposed) return;
+      if (isExpiredDiscordLink(assets[i].url, Date.now())) continue; // the grid link lives 24 h (§3.6)
       try {
         assets[i] = { ...assets[i], cachedPath: await media.get(assets[i].url, this.lifetime.signal) };
       } catch (error) {
@@ -781,6 +782,11 @@ export class JobEngine implements JobEngineApi {
 
   private requeue(id: string): void {
     this.scheduler.release(id);
+    if (this.cancelRequested.delete(id)) {
+      // Cancelled while its POST was refused: it was never accepted, so it simply ends here.
+      this.update(id, { type: 'cancel', reason: 'Cancelled before it was sent' });
+      return;
+    }
     const record = this.update(id, { type: 'requeue' });
     if (record.state === 'queued' && !this.queue.includes(id)) this.queue.unshift(id);
     this.scheduleWake();
@@ -880,6 +886,16 @@ function hasChannelField(request: JobRequest): boolean {
 function withChannel(request: JobRequest, channel: string | undefined): JobRequest {
   if (!channel || !hasChannelField(request)) return request;
   return { ...request, channel } as JobRequest;
+}
+
+/** Discord attachment links carry their expiry as `ex=<hex seconds>`; past it they answer 404. */
+export function isExpiredDiscordLink(url: string, now: number): boolean {
+  try {
+    const ex = new URL(url).searchParams.get('ex');
+    return ex !== null && /^[0-9a-f]+$/i.test(ex) && parseInt(ex, 16) * 1000 < now;
+  } catch {
+    return false;
+  }
 }
 
 function messageOf(error: unknown): string {

@@ -1,6 +1,7 @@
 // The engine against the real simulator over HTTP (time scale 0.01: a 30 s render takes ~0.3 s).
 import assert from 'node:assert/strict';
 import type { JobRecord } from '../../../src/core/jobs/model';
+import { isExpiredDiscordLink } from '../../../src/core/jobs/engine';
 import { JOBS_KEY } from '../../../src/core/jobs/persistence';
 import type { EngineHarness } from './helpers';
 import { MemoryKeyValueStore, imagine, startHarness, until, waitAll } from './helpers';
@@ -67,6 +68,19 @@ describe('JobEngine against the simulator', function () {
     assert.equal(finished.channel, locked);
     assert.ok(h.alerts.some((a) => a.kind === 'channelResumed' && a.channel === locked));
     assert.deepEqual(h.sim.admin.counters().duplicateReplyRefs, []);
+  });
+
+  it('notices a channel reset made elsewhere (GET /accounts) and resumes its waiting jobs', async () => {
+    h = await startHarness({ accounts: 2, maxJobs: 3 });
+    const [locked] = h.sim.admin.channels();
+    h.sim.admin.lockChannel(locked);
+    const job = await h.engine.submit({ verb: 'imagine', prompt: 'waits for its channel', channel: locked });
+    await until(h.engine, () => h!.alerts.some((a) => a.kind === 'channelLocked'), 'the lock alert');
+    assert.equal(h.engine.store.get(job.id)?.state, 'queued');
+    h.sim.admin.unlockChannel(locked); // e.g. reset from another window
+    const done = await h.engine.waitFor(job.id);
+    assert.equal(done.state, 'completed');
+    assert.ok(h.alerts.some((a) => a.kind === 'channelResumed' && a.channel === locked));
   });
 
   it('falls back to polling when the event stream drops, and the job still reaches a terminal state', async () => {
@@ -219,8 +233,15 @@ describe('JobEngine against the simulator', function () {
   });
 });
 
-describe('JobEngine persistence format', () => {
+describe('JobEngine helpers', () => {
   it('starts empty on a fresh store', () => {
     assert.equal(new MemoryKeyValueStore().get(JOBS_KEY), undefined);
+  });
+
+  it('knows when a Discord grid link has expired', () => {
+    const url = (ex: number): string => `https://cdn.discordapp.com/attachments/1/2/g.png?ex=${ex.toString(16)}&is=0&hm=abc&`;
+    assert.equal(isExpiredDiscordLink(url(1000), 2_000_000), true);
+    assert.equal(isExpiredDiscordLink(url(3000), 2_000_000), false);
+    assert.equal(isExpiredDiscordLink('https://cdn.midjourney.com/x/0_0.jpeg', 2_000_000), false);
   });
 });
