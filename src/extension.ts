@@ -83,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): MidjourneyTestApi {
   const notifier = new Notifier(log);
   const channelModes = new ChannelModesStore();
   const jobsTree = new JobsTreeProvider(engine, context.workspaceState);
-  const channelsTree = new ChannelsTreeProvider(engine, channelModes);
+  const channelsTree = new ChannelsTreeProvider(engine, channelModes, () => engine.currentBackend !== undefined);
   const status = new StudioStatusBar(engine);
   const services: HostServices = { engine, tokens, settings, log, notifier, jobsTree, channelsTree, channelModes };
 

@@ -284,4 +284,14 @@ describe('commands (demo mode, against the simulator)', function () {
       assert.deepStrictEqual(leaks, [], `a token leaked into: ${leaks[0]?.slice(0, 80)}`);
     }
   });
+
+  it('Clear History removes finished jobs from the engine and the tree', async () => {
+    const finished = api.engine.store.all().filter((j) => j.state === 'completed').length;
+    assert.ok(finished > 0);
+    const removed = await run<number>('midjourney.clearHistory', { confirmed: true });
+    assert.ok(removed >= finished, `${removed} removed`);
+    assert.strictEqual(api.engine.store.all().filter((j) => j.state === 'completed').length, 0);
+    api.jobsTree.rebuild();
+    assert.ok(!api.jobsTree.rows().some((g) => g.id === 'group:finished'));
+  });
 });

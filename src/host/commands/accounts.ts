@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { AccountInput, ChannelState } from '../../core/jobs/api';
 import { RESET_INSTRUCTIONS } from '../notify';
-import { checkDiscordToken } from '../tokenFormat';
+import { checkAccountLimits, checkDiscordToken } from '../tokenFormat';
 import { channelFromArg, optionsArg, resolveChannel, UserCancelled } from './args';
 import type { HostServices } from './services';
 
@@ -17,16 +17,6 @@ async function askLimit(title: string, max: number, fallback: number, ceiling?: 
     validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= top ? undefined : `A whole number from 1 to ${top}.`),
   });
   return value === undefined ? undefined : Number(value);
-}
-
-/** Validates limits like the service does (CONTRACT §2 row 1). */
-export function checkLimits(input: Pick<AccountInput, 'maxJobs' | 'maxImageJobs' | 'maxVideoJobs'>): string | undefined {
-  const { maxJobs = 3, maxImageJobs = 3, maxVideoJobs = 3 } = input;
-  const whole = (n: number, lo: number, hi: number): boolean => Number.isInteger(n) && n >= lo && n <= hi;
-  if (!whole(maxJobs, 1, 15)) return 'maxJobs must be from 1 to 15.';
-  if (!whole(maxImageJobs, 1, 12) || maxImageJobs > maxJobs) return 'maxImageJobs must be from 1 to 12 and at most maxJobs.';
-  if (!whole(maxVideoJobs, 1, 12) || maxVideoJobs > maxJobs) return 'maxVideoJobs must be from 1 to 12 and at most maxJobs.';
-  return undefined;
 }
 
 /** `midjourney.configureAccount({ discord?, maxJobs?, maxImageJobs?, maxVideoJobs?, replyUrl? })`. */
@@ -58,7 +48,7 @@ export async function configureAccount(services: HostServices, optionsValue?: un
     if (maxVideoJobs === undefined) return undefined;
   }
   const input: AccountInput = { discord: discord.trim(), maxJobs: maxJobs ?? 3, maxImageJobs: maxImageJobs ?? 3, maxVideoJobs: maxVideoJobs ?? 3, replyUrl: options.replyUrl };
-  const limitProblem = checkLimits(input);
+  const limitProblem = checkAccountLimits(input);
   if (limitProblem) throw new Error(limitProblem);
   const channel = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Configuring the channel…', cancellable: true },

@@ -42,6 +42,8 @@ export class ChannelsTreeProvider implements vscode.TreeDataProvider<ChannelsTre
   constructor(
     private readonly engine: JobEngineApi,
     private readonly modes: ChannelModesStore,
+    /** True once the engine has read the channels (before that an empty list means "not loaded yet"). */
+    private readonly loaded: () => boolean,
   ) {
     this.view = vscode.window.createTreeView('midjourney.channels', { treeDataProvider: this });
     this.subscriptions.push(
@@ -71,6 +73,7 @@ export class ChannelsTreeProvider implements vscode.TreeDataProvider<ChannelsTre
     const channels = this.engine.channels();
     const notes: string[] = [];
     if (this.backendMessage) notes.push(this.backendMessage);
+    if (this.loaded() && channels.length === 0) notes.push('No channel yet: run “Midjourney: Configure Channel…” with the Discord token of your Midjourney account.');
     const locked = channels.filter((c) => c.lockedReason).length;
     if (locked) notes.push(`${locked} channel${locked > 1 ? 's are' : ' is'} locked: clear the message in Discord, then reset.`);
     this.view.message = notes.length ? notes.join(' ') : undefined;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { checkApiToken, checkDiscordToken } from '../../../src/host/tokenFormat';
+import { checkAccountLimits, checkApiToken, checkDiscordToken } from '../../../src/host/tokenFormat';
 
 describe('host/tokenFormat', () => {
   it('accepts a well-formed useapi token, trimmed', () => {
@@ -17,5 +17,13 @@ describe('host/tokenFormat', () => {
     assert.match(checkDiscordToken('abc.def') ?? '', /too short/);
     assert.match(checkDiscordToken(`${good} x`) ?? '', /letters, digits/);
     assert.match(checkDiscordToken('   ') ?? '', /empty/);
+  });
+  it('checks channel limits: 1–15 jobs, 1–12 per kind, never above maxJobs; default 3', () => {
+    assert.strictEqual(checkAccountLimits({}), undefined);
+    assert.strictEqual(checkAccountLimits({ maxJobs: 15, maxImageJobs: 12, maxVideoJobs: 12 }), undefined);
+    assert.match(checkAccountLimits({ maxJobs: 16 }) ?? '', /maxJobs/);
+    assert.match(checkAccountLimits({ maxJobs: 2 }) ?? '', /maxImageJobs/);
+    assert.match(checkAccountLimits({ maxJobs: 5, maxImageJobs: 5, maxVideoJobs: 0 }) ?? '', /maxVideoJobs/);
+    assert.match(checkAccountLimits({ maxJobs: 3.5 }) ?? '', /maxJobs/);
   });
 });
