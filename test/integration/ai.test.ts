@@ -3,7 +3,7 @@
 // backend: the built-in simulator).
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import type { AutopilotResult } from '../../src/core/ai/autopilot';
+import type { AutopilotJobOutcome, AutopilotResult } from '../../src/core/ai/autopilot';
 import type { JobRecord } from '../../src/core/jobs/model';
 import type { MidjourneyTestApi } from '../../src/extension';
 import { pickReply, startFakeOpenAi, type FakeOpenAi } from '../fixtures/fake-openai/server';
@@ -57,6 +57,7 @@ describe('AI assist (opt-in)', function () {
     assert.deepStrictEqual(await enhanceActionsAt(document, 1), []);
     assert.strictEqual(await vscode.commands.executeCommand('midjourney.pickBestOfFour', { id: 'no-such-job' }), undefined);
     assert.strictEqual(await vscode.commands.executeCommand('midjourney.enhancePrompt', { uri: document.uri.toString(), line: 1 }), undefined);
+    assert.strictEqual(await vscode.commands.executeCommand('midjourney.ai.autopilotJobs', { ids: ['no-such-job'] }), undefined);
     assert.strictEqual(fake.requests.length, 0, 'nothing may reach the model while AI assist is off');
   });
 
@@ -100,5 +101,26 @@ describe('AI assist (opt-in)', function () {
     assert.ok(animation.request.verb === 'button' && animation.request.button === 'Animate (High motion)');
     assert.strictEqual(animation.request.parentJobId, upscale.jobId, 'Animate is pressed on the upscaled single');
     assert.notStrictEqual(animation.request.parentJobId, grid.jobId, 'never on the grid');
+  });
+
+  it('autopilots the grids of a run as each completes (the @autopilot path), waiting for their downloads', async () => {
+    const api = await vscode.extensions.getExtension<MidjourneyTestApi>(EXTENSION_ID)!.activate();
+    await setAi({ enabled: true, provider: 'openai-compatible', endpoint: fake.url, model: 'fake-vision', autoAnimate: false });
+    fake.respond = (req) => pickReply(JSON.stringify(req.body.messages).includes('lighthouse') ? 1 : 4);
+    const before = fake.requests.length;
+    const jobs = await Promise.all(
+      ['a lighthouse in a storm', 'a quiet harbour at dawn'].map((prompt) => vscode.commands.executeCommand<JobRecord>('midjourney.imagine', { prompt })),
+    );
+    // Called right after submitting, as a run of a .prompts file would.
+    const outcomes = await vscode.commands.executeCommand<AutopilotJobOutcome[] | undefined>('midjourney.ai.autopilotJobs', { ids: jobs.map((j) => j.id) });
+    assert.ok(outcomes);
+    assert.deepStrictEqual(outcomes.map((o) => o.error), [undefined, undefined]);
+    assert.strictEqual(fake.requests.length - before, 2);
+    const pressed = outcomes.map((o) => {
+      const child = api.engine.store.get(o.result?.upscaleJobId ?? '');
+      return child?.request.verb === 'button' ? child.request.button : undefined;
+    });
+    assert.deepStrictEqual(pressed, ['U1', 'U4']);
+    assert.deepStrictEqual(outcomes.map((o) => o.result?.animateJobId), [undefined, undefined], 'autoAnimate is off');
   });
 });

@@ -1,6 +1,7 @@
 // Image bytes for the judge: the content type comes from the bytes themselves when they say it (the
 // predecessor declared every image PNG, D-36), and cached files are read as they are.
 import { readFile } from 'node:fs/promises';
+import type { JobStoreReader } from '../jobs/api';
 import type { ResultAsset } from '../jobs/model';
 import { AiError, type AiImage } from './types';
 
@@ -37,4 +38,40 @@ export interface MediaPathSource {
 /** `readImage` for pickBestOfFour over the engine's media cache (`engine.media`). */
 export function imageReaderFromCache(cache: MediaPathSource): (asset: ResultAsset, signal?: AbortSignal) => Promise<AiImage> {
   return async (asset, signal) => readCachedImage({ ...asset, cachedPath: await cache.get(asset.url, signal) });
+}
+
+/**
+ * The engine downloads results after a job completes, so a grid judged right at completion may not
+ * have its files yet: wait (up to `timeoutMs`) until the store shows the asset with a `cachedPath`.
+ * Resolves with the asset as it was when the time is up (the reader then says what is missing).
+ */
+export function waitForCachedAsset(store: JobStoreReader, asset: ResultAsset, timeoutMs: number, signal?: AbortSignal): Promise<ResultAsset> {
+  const cached = (): ResultAsset | undefined => {
+    for (const job of store.all()) {
+      const found = job.assets.find((a) => a.url === asset.url && a.cachedPath);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  if (asset.cachedPath) return Promise.resolve(asset);
+  const now = cached();
+  if (now) return Promise.resolve(now);
+  return new Promise((resolve, reject) => {
+    const finish = (result: ResultAsset | Error) => {
+      clearTimeout(timer);
+      subscription.dispose();
+      signal?.removeEventListener('abort', onAbort);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const onAbort = () => finish(signal?.reason instanceof Error ? signal.reason : new DOMException('Aborted', 'AbortError'));
+    const subscription = store.onDidChange((change) => {
+      for (const job of change.upserted) {
+        const found = job.assets.find((a) => a.url === asset.url && a.cachedPath);
+        if (found) return finish(found);
+      }
+    });
+    const timer = setTimeout(() => finish(asset), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

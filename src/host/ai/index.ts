@@ -5,23 +5,26 @@
 import * as vscode from 'vscode';
 import {
   AiError,
+  autopilotForJobs,
   createAiDecisionStore,
   createOpenAiCompatibleAssistant,
   enhancePromptLine,
   joinPromptLines,
   pickBestOfFour,
   promptLinesAt,
+  waitForCachedAsset,
   whyNotPickable,
   type AiAssistant,
   type AiDecisionStore,
   type AiImage,
+  type AutopilotJobOutcome,
   type AutopilotResult,
 } from '../../core/ai';
 import type { JobEngineApi } from '../../core/jobs/api';
 import { promptOf, type ResultAsset } from '../../core/jobs/model';
 import type { KeyValueStore, Logger } from '../../core/ports';
 import { AI_KEY_SECRET, isLoopbackEndpoint, readAiSettings } from './settings';
-import { createVscodeLmAssistant } from './vscodeLm';
+import { createVscodeLmAssistant, VSCODE_LM_NO_IMAGES } from './vscodeLm';
 
 export interface AiAssistDeps {
   engine: JobEngineApi;
@@ -37,7 +40,10 @@ export interface AiAssistDeps {
 }
 
 const REWRITE_SCHEME = 'midjourney-ai-rewrite';
+/** Internal (not in the manifest): `executeCommand(AUTOPILOT_JOBS_COMMAND, { ids })` after a run is submitted. */
+export const AUTOPILOT_JOBS_COMMAND = 'midjourney.ai.autopilotJobs';
 const ENHANCE_TITLE = 'Enhance prompt (AI)';
+const DOWNLOAD_WAIT_MS = 120_000;
 
 /** `{ id }`, a jobs-tree node `{ job: { id } }`, or a bare id string. */
 function jobIdFromArg(arg: unknown): string | undefined {
@@ -70,6 +76,9 @@ function abortOn(token: vscode.CancellationToken): AbortSignal {
 
 export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssistDeps): vscode.Disposable {
   const { engine, log } = deps;
+  // Judging right at completion can precede the engine's download of the singles: wait for the cache.
+  const readImage = async (asset: ResultAsset, signal?: AbortSignal): Promise<AiImage> =>
+    deps.readImage(await waitForCachedAsset(engine.store, asset, DOWNLOAD_WAIT_MS, signal));
   const decisions: AiDecisionStore = createAiDecisionStore(deps.kv ?? mementoStore(context.globalState));
   const rewrites = new Map<string, string>();
   const rewriteChanged = new vscode.EventEmitter<vscode.Uri>();
@@ -92,6 +101,15 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
     void vscode.window
       .showInformationMessage('AI assist is off. Turn on the setting "midjourney.ai.enabled" to use it.', 'Open Setting')
       .then((choice) => (choice ? vscode.commands.executeCommand('workbench.action.openSettings', 'midjourney.ai.enabled') : undefined));
+    return false;
+  }
+
+  /** VS Code 1.100's language models take text only: judging images needs the openai-compatible provider. */
+  function ensureCanJudgeImages(): boolean {
+    if (readAiSettings().provider !== 'vscode-lm') return true;
+    void vscode.window
+      .showWarningMessage(VSCODE_LM_NO_IMAGES.replace(/^No pick: /, ''), 'Open Setting')
+      .then((choice) => (choice ? vscode.commands.executeCommand('workbench.action.openSettings', 'midjourney.ai.provider') : undefined));
     return false;
   }
 
@@ -127,7 +145,7 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
   }
 
   async function pickCommand(arg: unknown): Promise<AutopilotResult | undefined> {
-    if (!ensureEnabled()) return undefined;
+    if (!ensureEnabled() || !ensureCanJudgeImages()) return undefined;
     await deps.ready?.();
     const jobId = jobIdFromArg(arg) ?? (await chooseGrid());
     if (!jobId) return undefined;
@@ -141,7 +159,7 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
         try {
           const result = await pickBestOfFour(engine, jobId, assistant, {
             animate: autoAnimate,
-            readImage: (asset) => deps.readImage(asset),
+            readImage,
             decisions,
             signal: abortOn(token),
             log,
@@ -166,6 +184,30 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
         }
       },
     );
+  }
+
+  /**
+   * Internal command for runs of a .prompts file (`@autopilot`): judge each job's grid as soon as it
+   * completes. Callers pass the local ids of the jobs that asked for it and need not await the result.
+   */
+  async function autopilotJobsCommand(arg: unknown): Promise<AutopilotJobOutcome[] | undefined> {
+    const ids = (arg as { ids?: unknown } | undefined)?.ids;
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id): id is string => typeof id === 'string')) return undefined;
+    if (!ensureEnabled() || !ensureCanJudgeImages()) return undefined;
+    await deps.ready?.();
+    const assistant = await assistantFromSettings();
+    if (!assistant) return undefined;
+    const { autoAnimate } = readAiSettings();
+    const outcomes = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `AI autopilot: ${ids.length} grid${ids.length === 1 ? '' : 's'}` },
+      () => autopilotForJobs(engine, ids, assistant, { animate: autoAnimate, readImage, decisions, log }),
+    );
+    const picked = outcomes.filter((o) => o.result?.judgement.kind === 'pick').length;
+    const failed = outcomes.filter((o) => o.error).length;
+    void vscode.window.showInformationMessage(
+      `AI autopilot: picked an image in ${picked} of ${ids.length} grids${failed ? `; ${failed} could not be judged (see the log)` : ''}.`,
+    );
+    return outcomes;
   }
 
   /** The prompt to enhance: an explicit {uri, line}, else the selection or the prompt at the cursor. */
@@ -268,6 +310,7 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
     vscode.commands.registerCommand('midjourney.pickBestOfFour', pickCommand),
     vscode.commands.registerCommand('midjourney.enhancePrompt', enhanceCommand),
     vscode.commands.registerCommand('midjourney.setAiKey', setKeyCommand),
+    vscode.commands.registerCommand(AUTOPILOT_JOBS_COMMAND, autopilotJobsCommand),
     vscode.languages.registerCodeActionsProvider({ language: 'prompts' }, codeActions, { providedCodeActionKinds: [vscode.CodeActionKind.RefactorRewrite] }),
     vscode.workspace.registerTextDocumentContentProvider(REWRITE_SCHEME, {
       onDidChange: rewriteChanged.event,

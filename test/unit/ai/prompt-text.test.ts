@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageContentType, imageReaderFromCache, sniffImageType } from '../../../src/core/ai/images';
+import { imageContentType, imageReaderFromCache, sniffImageType, waitForCachedAsset } from '../../../src/core/ai/images';
+import type { JobRecord } from '../../../src/core/jobs/model';
 import { enhancePromptLine, joinPromptLines, promptKindOf, promptLinesAt, splitPrompt } from '../../../src/core/ai/prompt-text';
 import type { AiAssistant } from '../../../src/core/ai/types';
 
@@ -77,5 +78,57 @@ describe('imageReaderFromCache', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('waitForCachedAsset', () => {
+  type Change = { upserted: JobRecord[]; removed: string[] };
+  function storeWith(initial: JobRecord[]) {
+    const listeners = new Set<(c: Change) => void>();
+    const jobs = [...initial];
+    const store = {
+      all: () => jobs,
+      get: (id: string) => jobs.find((j) => j.id === id),
+      byJobId: () => undefined,
+      children: () => [],
+      search: () => [],
+      onDidChange: (l: (c: Change) => void) => {
+        listeners.add(l);
+        return { dispose: () => listeners.delete(l) };
+      },
+    };
+    const update = (job: JobRecord) => {
+      jobs.splice(0, jobs.length, job);
+      for (const l of listeners) l({ upserted: [job], removed: [] });
+    };
+    return { store, update, listeners };
+  }
+  const asset = { index: 2, kind: 'image' as const, url: 'https://cdn.example/0_1.jpeg' };
+  const job = (cachedPath?: string): JobRecord => ({
+    id: 'g', request: { verb: 'imagine', prompt: 'p' }, verb: 'imagine', state: 'completed', buttons: [], priority: 'user', createdAt: 0, updatedAt: 0,
+    assets: [{ ...asset, ...(cachedPath ? { cachedPath } : {}) }],
+  });
+
+  it('resolves when the download lands in the store', async () => {
+    const { store, update, listeners } = storeWith([job()]);
+    const pending = waitForCachedAsset(store, asset, 10_000);
+    update(job('/cache/abc.jpeg'));
+    assert.equal((await pending).cachedPath, '/cache/abc.jpeg');
+    assert.equal(listeners.size, 0, 'unsubscribed');
+  });
+
+  it('answers at once when cached, and gives the asset back unchanged at the deadline', async () => {
+    const { store } = storeWith([job('/cache/abc.jpeg')]);
+    assert.equal((await waitForCachedAsset(store, asset, 10_000)).cachedPath, '/cache/abc.jpeg');
+    const empty = storeWith([job()]);
+    assert.equal((await waitForCachedAsset(empty.store, asset, 20)).cachedPath, undefined);
+  });
+
+  it('rejects when aborted', async () => {
+    const { store } = storeWith([job()]);
+    const controller = new AbortController();
+    const pending = waitForCachedAsset(store, asset, 10_000, controller.signal);
+    controller.abort();
+    await assert.rejects(pending, (e: unknown) => e instanceof Error && e.name === 'AbortError');
   });
 });
