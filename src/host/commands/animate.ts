@@ -44,7 +44,7 @@ export async function animate(services: HostServices, arg?: unknown, _uris?: unk
     if (!extras) return undefined;
     loop = extras.some((e) => e.id === 'loop');
     raw = extras.some((e) => e.id === 'raw');
-    if (extras.some((e) => e.id === 'end')) endUrl = await askUrl('End frame URL', 'The image the video ends on');
+    if (extras.some((e) => e.id === 'end')) endUrl = await askFrame(services, 'End frame');
     prompt = await vscode.window.showInputBox({ title: 'Animate — motion prompt (optional)', prompt: 'Describe the motion, or leave empty', ignoreFocusOut: true });
     if (prompt === undefined) return undefined;
   }
@@ -64,6 +64,18 @@ async function animateJob(services: HostServices, id: string, motionArg: 'low' |
   if (!motion) return undefined;
   const label = motion === 'high' ? 'Animate (High motion)' : 'Animate (Low motion)';
   return pressButton(services, { id: job.id }, label);
+}
+
+/** A frame from a downloaded result in the workspace, or a URL. */
+async function askFrame(services: HostServices, title: string): Promise<string | undefined> {
+  const source = await vscode.window.showQuickPick([
+    { label: '$(file-media) A result image file…', id: 'file' },
+    { label: '$(link) An image URL…', id: 'url' },
+  ], { title });
+  if (source?.id === 'url') return askUrl(`${title} URL`, 'A public image URL Midjourney can fetch');
+  if (source?.id !== 'file') return undefined;
+  const files = await vscode.window.showOpenDialog({ canSelectMany: false, title, filters: { Images: ['png', 'jpg', 'jpeg', 'webp'] } });
+  return files?.[0] ? urlOfWorkspaceImage(services, files[0]) : undefined;
 }
 
 async function askMotion(): Promise<'low' | 'high' | undefined> {
