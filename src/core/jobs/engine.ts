@@ -148,6 +148,7 @@ export class JobEngine implements JobEngineApi {
   private started = false;
   private disposed = false;
   private pumping = false;
+  private pumpDone: Promise<void> = Promise.resolve();
   private pumpAgain = false;
   private wakeTimer: { cancel(): void; at: number } | undefined;
   private refreshTimer: { cancel(): void } | undefined;
@@ -371,6 +372,7 @@ export class JobEngine implements JobEngineApi {
     this.wakeTimer?.cancel();
     this.refreshTimer?.cancel();
     this.lifetime.abort(new DisposedError());
+    await this.pumpDone;
     const pending = [...this.tracking.values()].map((t) => t.done);
     await Promise.allSettled(pending);
     this.writer.markDirty();
@@ -401,7 +403,7 @@ export class JobEngine implements JobEngineApi {
       return;
     }
     this.pumping = true;
-    void this.pumpOnce()
+    this.pumpDone = this.pumpOnce()
       .catch((error: unknown) => this.logger.error(`queue pump failed: ${messageOf(error)}`))
       .finally(() => {
         this.pumping = false;
@@ -439,6 +441,11 @@ export class JobEngine implements JobEngineApi {
       }
       // Write-ahead: the "submitting" marks are on disk before any POST leaves, so a crash reconciles.
       await this.writer.flush();
+      if (this.disposed) {
+        // Disposed while writing: nothing was sent, so these go back to the queue.
+        for (const { record } of picked) this.requeue(record.id);
+        return;
+      }
       for (const { record, channel } of picked) this.follow(record.id, { submitTo: channel });
     }
     this.scheduleWake();
@@ -453,7 +460,7 @@ export class JobEngine implements JobEngineApi {
 
   /** Wakes the pump when a 429 backoff ends. */
   private scheduleWake(): void {
-    if (this.queue.length === 0) return;
+    if (this.disposed || this.queue.length === 0) return;
     const at = this.scheduler.nextBusyEnd(this.clock.now());
     if (at === undefined) return;
     if (this.wakeTimer && this.wakeTimer.at <= at) return;
@@ -467,7 +474,7 @@ export class JobEngine implements JobEngineApi {
 
   /** While jobs wait on a locked channel or on load we did not create, re-read the channels now and then. */
   private scheduleRefresh(): void {
-    if (this.refreshTimer || this.queue.length === 0) return;
+    if (this.disposed || this.refreshTimer || this.queue.length === 0) return;
     if (this.scheduler.lockedChannels().length === 0 && !this.scheduler.hasExternalLoad() && this.scheduler.knowsChannels) return;
     this.refreshTimer = this.clock.setTimeout(() => {
       this.refreshTimer = undefined;
