@@ -35,13 +35,16 @@ async function imagine(page: Page, wb: Workbench, prompt: string): Promise<void>
   await submit.waitFor({ state: 'hidden' });
 }
 
-async function setColorTheme(page: Page, wb: Workbench, theme: string): Promise<void> {
-  await wb.runCommand('Preferences: Color Theme');
+/** Picks a built-in colour theme (clicking rows: Enter would take the first fuzzy match, e.g. the marketplace). */
+async function setColorTheme(page: Page, theme: string): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
+  await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible' });
+  await input.fill('>Preferences: Color Theme');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ state: 'visible' });
   await input.fill(theme);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ state: 'visible' });
-  await input.press('Enter');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
@@ -57,6 +60,8 @@ export async function galleryScenario(page: Page, wb: Workbench): Promise<void> 
     await wb.openMidjourneyViews();
     await imagine(page, wb, EVIL_PROMPT);
     await imagine(page, wb, CALM_PROMPT);
+    // Unrelated toasts (e.g. git's "open the parent repository?") would cover the screenshots.
+    await wb.runCommand('Notifications: Clear All Notifications');
     await wb.runCommand('Midjourney: Open Gallery');
     const gallery = await galleryFrame(page);
 
@@ -67,9 +72,14 @@ export async function galleryScenario(page: Page, wb: Workbench): Promise<void> 
     await evilRow.locator('img.media').nth(3).waitFor({ state: 'visible', timeout: 120_000 });
     await calmRow.locator('img.media').nth(3).waitFor({ state: 'visible', timeout: 120_000 });
     // Images really loaded through asWebviewUri (not broken links).
-    // A string, so no transpiler helper leaks into the page; the element is an <img>.
-    const loaded = await evilRow.locator('img.media').first().evaluate<boolean, undefined>('(img) => img.complete && img.naturalWidth > 0', undefined);
-    assert.ok(loaded, 'the first tile decoded');
+    // Images really load through asWebviewUri (a broken link rejects decode()). An unnamed arrow, so
+    // no transpiler name helper leaks into the page.
+    const decoded = await evilRow.locator('img.media').first().evaluate(async (node) => {
+      const img = node as unknown as { decode(): Promise<void>; naturalWidth: number };
+      await img.decode();
+      return img.naturalWidth;
+    });
+    assert.ok(decoded > 0, 'the first tile decoded');
 
     // Markup in the prompt is text: shown literally, no element made from it, no script ran.
     const promptText = await evilRow.locator('.prompt').textContent();
@@ -84,6 +94,7 @@ export async function galleryScenario(page: Page, wb: Workbench): Promise<void> 
     await lightbox.waitFor({ state: 'visible' });
     assert.ok((await lightbox.locator('.lb-prompt').textContent())?.includes(EVIL));
     await lightbox.locator('.job-button[data-label="U2"]').waitFor({ state: 'visible' });
+    await page.waitForTimeout(400); // the dialog fades in
     await wb.screenshot('gallery-lightbox');
     await page.keyboard.press('ArrowRight');
     await lightbox.locator('.lb-thumb[aria-current="true"]').nth(0).waitFor();
@@ -99,6 +110,7 @@ export async function galleryScenario(page: Page, wb: Workbench): Promise<void> 
     await lightbox.locator('.lineage-card').first().waitFor({ state: 'visible' });
     // When the upscale is done it shows its single image and the single-image buttons.
     await lightbox.locator('.job-button[data-label="Vary (Region)"]').waitFor({ state: 'visible', timeout: 120_000 });
+    await page.waitForTimeout(300);
     await wb.screenshot('gallery-lightbox-child');
     await page.keyboard.press('Escape');
     await gallery.locator('.lightbox[hidden]').waitFor({ state: 'attached' });
@@ -106,10 +118,10 @@ export async function galleryScenario(page: Page, wb: Workbench): Promise<void> 
     await gallery.locator('.job-row .lineage-fact', { hasText: 'from U2' }).first().waitFor({ state: 'visible', timeout: 30_000 });
 
     // Light theme: the webview follows the --vscode-* variables.
-    await setColorTheme(page, wb, 'Light Modern');
+    await setColorTheme(page, 'Light Modern');
     await page.waitForTimeout(800);
     await wb.screenshot('gallery-light');
-    await setColorTheme(page, wb, 'Dark Modern');
+    await setColorTheme(page, 'Dark Modern');
     assert.deepStrictEqual(dialogs, [], 'no alert() ran');
   } finally {
     page.off('dialog', onDialog);
