@@ -646,6 +646,11 @@ class Analyzer {
           message: `${t.text} makes Midjourney start jobs that the API does not track (only the first is followed). Write \`@repeat ${n}\` on a line above instead: each run becomes its own tracked job.`,
           fix: edits ? { title: `Remove ${t.text} ${n} (then add @repeat ${n} above)`, edits } : undefined });
       }
+      if (def.name === 'raw' && own.params.some((q) => q.def?.name === 'style' && q.values[0]?.text.toLowerCase() === 'raw')) {
+        const edits = removeParamEdits(p, doc);
+        diags.push({ start: t.start, end: t.end, severity: 'warning', code: 'duplicate-parameter', message: '--raw repeats --style raw.',
+          fix: edits ? { title: 'Remove --raw', edits } : undefined });
+      }
       if (def.name === 'end' && (hasParam(own.params, 'loop') || hasParam(applied, 'loop'))) {
         diags.push({ start: t.start, end: t.end, severity: 'warning', code: 'conflicting-parameters', message: '--end and --loop both set the last frame; --loop ends on the start frame.' });
       }

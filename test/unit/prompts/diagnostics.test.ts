@@ -73,6 +73,9 @@ describe('prompts diagnostics and quick fixes', () => {
     const text = 'a cat --ar 1:1 --s 50 --aspect 16:9';
     assert.match(only(text, 'duplicate-parameter').message, /given twice/);
     assert.equal(fixed(text, 'duplicate-parameter'), 'a cat --ar 1:1 --s 50');
+    const raw = only('a cat --style raw --raw', 'duplicate-parameter');
+    assert.equal(raw.severity, 'warning');
+    assert.equal(applyFix('a cat --style raw --raw', raw), 'a cat --style raw');
   });
 
   it('conflicting-parameters', () => {
