@@ -200,7 +200,7 @@ describe('commands (demo mode, against the simulator)', function () {
     await run('midjourney.groupJobs', 'state');
   });
 
-  it('Open Result Files and Save Results to Workspace (with a token-free provenance sidecar)', async () => {
+  it('Open Result Files, Save Results to Workspace (token-free provenance sidecar), animate a saved file', async () => {
     const folder = vscode.workspace.workspaceFolders![0].uri;
     const output = vscode.Uri.joinPath(folder, 'midjourney');
     try {
@@ -215,6 +215,11 @@ describe('commands (demo mode, against the simulator)', function () {
         assert.match(sidecar, /a red fox in fresh snow/);
         assert.doesNotMatch(sidecar, /user:\d+-|Bearer/);
       }
+      // A saved result is a valid start frame: its sidecar names the URL it came from.
+      const saved0 = vscode.Uri.file(saved[0]);
+      const video = await done(await run<JobRecord>('midjourney.animate', saved0, [saved0], { motion: 'low' }));
+      assert.strictEqual(video.jobType, 'video');
+      assert.match(video.request.verb === 'imagine' ? video.request.prompt : '', /^https?:\/\/\S+ --video --motion low$/);
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(output, { recursive: true, useTrash: false }).then(undefined, () => undefined);

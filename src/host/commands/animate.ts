@@ -100,11 +100,9 @@ async function urlOfWorkspaceImage(services: HostServices, uri: vscode.Uri): Pro
   }
   // Saved results carry a provenance sidecar (<file>.json) with the source URL.
   try {
-    const sidecar = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri.with({ path: `${uri.path}.json` })))) as Record<string, unknown>;
-    for (const key of ['url', 'sourceUrl', 'assetUrl']) {
-      const value = sidecar[key];
-      if (typeof value === 'string' && isHttpUrl(value)) return value;
-    }
+    const sidecar = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri.with({ path: `${uri.path}.json` })))) as { asset?: { url?: unknown } };
+    const url = sidecar.asset?.url;
+    if (typeof url === 'string' && isHttpUrl(url)) return url;
   } catch {
     // no sidecar: fall through
   }
