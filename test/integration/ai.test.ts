@@ -123,4 +123,33 @@ describe('AI assist (opt-in)', function () {
     assert.deepStrictEqual(pressed, ['U1', 'U4']);
     assert.deepStrictEqual(outcomes.map((o) => o.result?.animateJobId), [undefined, undefined], 'autoAnimate is off');
   });
+
+  it('enhances the prompt under a code action: only the description is rewritten, shown as a diff, then applied', async () => {
+    await setAi({ enabled: true, provider: 'openai-compatible', endpoint: fake.url, model: 'fake-vision' });
+    fake.respond = () => ({ kind: 'content', content: JSON.stringify({ prompt: 'a weathered stone castle at dusk, warm window light, drifting mist' }) });
+    const before = fake.requests.length;
+    const document = await vscode.workspace.openTextDocument({ language: 'prompts', content: '# castles\na castle at dusk --ar 16:9 --v 7\n' });
+    await vscode.window.showTextDocument(document);
+    const [action] = await enhanceActionsAt(document, 1);
+    assert.ok(action?.command);
+    const args = action.command.arguments as [Record<string, unknown>];
+    const diffsShown: string[] = [];
+    const watch = vscode.window.tabGroups.onDidChangeTabs((e) => {
+      for (const tab of e.opened) if (tab.input instanceof vscode.TabInputTextDiff) diffsShown.push(tab.input.modified.scheme);
+    });
+    let rewrite: string | undefined;
+    try {
+      rewrite = await vscode.commands.executeCommand<string | undefined>(action.command.command, { ...args[0], confirm: false });
+    } finally {
+      watch.dispose();
+    }
+    assert.deepStrictEqual(diffsShown, ['midjourney-ai-rewrite'], 'the rewrite was shown as a diff first');
+    assert.strictEqual(rewrite, 'a weathered stone castle at dusk, warm window light, drifting mist --ar 16:9 --v 7');
+    assert.strictEqual(document.getText(), `# castles\n${rewrite}\n`);
+    assert.strictEqual(fake.requests.length - before, 1);
+    const sent = fake.requests.at(-1)?.body.messages?.find((m) => m.role === 'user')?.content;
+    assert.strictEqual(sent, 'a castle at dusk', 'only the description goes to the model');
+    const diffOpen = vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff);
+    assert.strictEqual(diffOpen, false, 'the diff closes once the rewrite is applied');
+  });
 });

@@ -210,7 +210,7 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
     return outcomes;
   }
 
-  /** The prompt to enhance: an explicit {uri, line}, else the selection or the prompt at the cursor. */
+  /** The prompt to enhance: an explicit {uri, line} (the code action's argument), else the selection or the prompt at the cursor. */
   async function enhanceTarget(arg: unknown): Promise<{ document: vscode.TextDocument; range: vscode.Range; text: string } | undefined> {
     const explicit = arg as { uri?: unknown; line?: unknown } | undefined;
     if (explicit && typeof explicit.uri === 'string' && typeof explicit.line === 'number') {
@@ -259,7 +259,9 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
     rewriteChanged.fire(rewriteUri);
     try {
       await vscode.commands.executeCommand('vscode.diff', document.uri, rewriteUri, `${ENHANCE_TITLE}: current ↔ rewrite`, { preview: true });
-      const choice = await vscode.window.showInformationMessage('Apply the AI rewrite of this prompt?', { modal: true, detail: rewrite }, 'Apply');
+      // `{ confirm: false }` (tests, automation) applies after showing the diff without the modal question.
+      const confirm = (arg as { confirm?: unknown } | undefined)?.confirm !== false;
+      const choice = confirm ? await vscode.window.showInformationMessage('Apply the AI rewrite of this prompt?', { modal: true, detail: rewrite }, 'Apply') : 'Apply';
       if (choice !== 'Apply') return undefined;
       if (document.version !== version) {
         void vscode.window.showWarningMessage('The file changed while the rewrite was shown; nothing was applied.');
