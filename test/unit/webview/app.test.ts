@@ -317,6 +317,26 @@ describe('webview/app (jsdom)', () => {
     assert.deepStrictEqual(unnamed.map((b) => b.outerHTML.slice(0, 80)), []);
   });
 
+  it('videos play while hovered and pause when left; the lightbox shows them with controls', () => {
+    const h = setup();
+    const calls: string[] = [];
+    const media = (window as unknown as { HTMLMediaElement: { prototype: { play(): Promise<void>; pause(): void } } }).HTMLMediaElement.prototype;
+    media.play = function play(this: HTMLVideoElement) { calls.push(`play ${this.getAttribute('src')}`); return Promise.resolve(); };
+    media.pause = function pause(this: HTMLVideoElement) { calls.push(`pause ${this.getAttribute('src')}`); };
+    const clip = makeItem(0, { video: true, assets: [{ index: 1, kind: 'video', full: 'https://cdn/v1.mp4' }], buttons: ['Extend (High motion)', 'Extend (Low motion)'] });
+    init(h, 1, [clip]);
+    const video = h.$('.tile video') as HTMLVideoElement;
+    assert.ok(video.hasAttribute('muted') && video.hasAttribute('loop') && video.hasAttribute('playsinline'));
+    const open = h.$('.tile-open') as HTMLElement;
+    open.dispatchEvent(new MouseEvent('pointerover', { bubbles: true }));
+    open.dispatchEvent(new MouseEvent('pointerout', { bubbles: true }));
+    assert.deepStrictEqual(calls, ['play https://cdn/v1.mp4', 'pause https://cdn/v1.mp4']);
+    open.click();
+    const big = h.$('.lightbox video.lb-media') as HTMLVideoElement;
+    assert.ok(big.hasAttribute('controls') && big.hasAttribute('autoplay'));
+    assert.deepStrictEqual(h.$$('.job-button').map((b) => b.dataset.label), ['Extend (High motion)', 'Extend (Low motion)']);
+  });
+
   it('the sidebar view opens the gallery panel instead of a lightbox', () => {
     const h = setup({ view: 'latest', width: 300 });
     h.send({ type: 'init', view: 'latest', query: { ...QUERY }, total: 1, items: [makeItem(0)], sourceFiles: [] });
