@@ -280,10 +280,19 @@ describe('commands (demo mode, against the simulator)', function () {
     assert.ok(api.engine.store.get(grid.id), 'the demo history is back');
   });
 
-  it('never writes a token to the log, notifications or settings', async () => {
+  it('never writes a token to the log, notifications, settings, webview messages or job records', async () => {
     const secrets = [wrongToken, discordToken, 'user:1-simulatorDemoToken0000'];
     assert.ok(logLines.length > 10, 'the log was captured');
-    const texts = [...logLines, ...api.notifications().map((n) => n.message), JSON.stringify(vscode.workspace.getConfiguration('midjourney'))];
+    const gallery = api.gallery.panelForTest();
+    const texts = [
+      ...logLines,
+      ...api.notifications().map((n) => n.message),
+      JSON.stringify(vscode.workspace.getConfiguration('midjourney')),
+      // What the webviews were sent (their state is built from these messages).
+      JSON.stringify(gallery.panelMessages()),
+      JSON.stringify(gallery.latestMessages()),
+      JSON.stringify(api.engine.store.all()),
+    ];
     for (const secret of secrets) {
       const leaks = texts.filter((t) => t.includes(secret));
       assert.deepStrictEqual(leaks, [], `a token leaked into: ${leaks[0]?.slice(0, 80)}`);
