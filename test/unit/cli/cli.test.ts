@@ -141,7 +141,7 @@ describe('mj-studio CLI', function () {
       });
     });
     const acceptedAtKill = sim.admin.counters().acceptedJobs;
-    assert.ok(acceptedAtKill >= 2 && acceptedAtKill < 5, `${acceptedAtKill} accepted when killed`);
+    assert.ok(acceptedAtKill >= 2, `${acceptedAtKill} accepted when killed`);
     const c = capture(dir, { USEAPI_TOKEN: TOKEN });
     const code = await runCli(['run', 'kites.prompts', '--api-base', sim.url, '--time-scale', '0.02'], c.io);
     assert.equal(code, 0, c.stderr() + c.stdout());

@@ -84,7 +84,8 @@ describe('JobEngine against the simulator', function () {
   });
 
   it('falls back to polling when the event stream drops, and the job still reaches a terminal state', async () => {
-    h = await startHarness({ timeScale: 0.005 });
+    // Our deadline well after the service's 14-minute timeout (4.2 s here), so the service's verdict is seen.
+    h = await startHarness({ timeScale: 0.005 }, { deadlineMs: 8000 });
     h.sim.admin.dropSse({ afterEvents: 2, count: 1 });
     const job = await h.engine.submit({ verb: 'imagine', prompt: 'a dropped stream' });
     const done = await h.engine.waitFor(job.id);
@@ -219,7 +220,7 @@ describe('JobEngine against the simulator', function () {
   });
 
   it('pauses and resumes the queue; persistence is batched', async () => {
-    h = await startHarness({ maxJobs: 3 });
+    h = await startHarness({ maxJobs: 3 }, { persistDelayMs: 100 });
     h.engine.pauseQueue();
     const { jobs } = await h.engine.submitBatch(Array.from({ length: 3 }, (_, i) => imagine(`paused ${i}`)));
     await new Promise((r) => setTimeout(r, 100));
@@ -228,8 +229,8 @@ describe('JobEngine against the simulator', function () {
     h.engine.resumeQueue();
     await waitAll(h.engine, jobs);
     await h.engine.flush();
-    // ~10 state changes per job; far fewer writes.
-    assert.ok(h.kv.writes < 3 * 10, `${h.kv.writes} writes`);
+    // ~11 state changes per job (33 in all); writes are batched into far fewer.
+    assert.ok(h.kv.writes < 15, `${h.kv.writes} writes`);
   });
 });
 
