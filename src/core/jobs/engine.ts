@@ -62,7 +62,7 @@ export interface JobEngineOptions {
   channelRefreshMs?: number;
   /** Batched persistence window. Default 500 ms. */
   persistDelayMs?: number;
-  /** Finished jobs kept in the history (oldest dropped first). Default 5000. */
+  /** Finished jobs kept in the persisted history (oldest dropped first). Default 1000 (~1.5 MB). */
   maxHistory?: number;
   /** Retries of safe requests inside the client. Default 3. */
   retries?: number;
@@ -95,7 +95,7 @@ const DEFAULTS = {
   backoffMaxMs: 60_000,
   channelRefreshMs: 30_000,
   persistDelayMs: 500,
-  maxHistory: 5_000,
+  maxHistory: 1_000,
   retries: 3,
   retryMinTimeoutMs: 500,
   streamIdleTimeoutMs: 120_000,
