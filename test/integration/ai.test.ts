@@ -9,6 +9,7 @@ import type { MidjourneyTestApi } from '../../src/extension';
 import { pickReply, startFakeOpenAi, type FakeOpenAi } from '../fixtures/fake-openai/server';
 
 const ENHANCE_TITLE = 'Enhance prompt (AI)';
+const FAKE_KEY = 'sk-test-fake-key-0000-integration';
 
 async function setAi(values: Record<string, unknown>): Promise<void> {
   const config = vscode.workspace.getConfiguration('midjourney.ai');
@@ -151,5 +152,26 @@ describe('AI assist (opt-in)', function () {
     assert.strictEqual(sent, 'a castle at dusk', 'only the description goes to the model');
     const diffOpen = vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff);
     assert.strictEqual(diffOpen, false, 'the diff closes once the rewrite is applied');
+  });
+
+  it('sends the key from secret storage as a bearer token and never shows or logs it, even when the endpoint echoes it', async () => {
+    const api = await vscode.extensions.getExtension<MidjourneyTestApi>(EXTENSION_ID)!.activate();
+    const log = api.captureLog();
+    await setAi({ enabled: true, provider: 'openai-compatible', endpoint: fake.url, model: 'fake-vision', autoAnimate: false });
+    assert.strictEqual(await vscode.commands.executeCommand('midjourney.setAiKey', FAKE_KEY), true);
+    fake.respond = (req) => ({ kind: 'raw', status: 401, body: JSON.stringify({ error: { message: `Incorrect API key provided: ${req.authorization ?? ''}` } }) });
+    try {
+      const queued = await vscode.commands.executeCommand<JobRecord>('midjourney.imagine', { prompt: 'a lantern in the fog' });
+      const outcomes = await vscode.commands.executeCommand<AutopilotJobOutcome[] | undefined>('midjourney.ai.autopilotJobs', { ids: [queued.id] });
+      assert.strictEqual(fake.requests.at(-1)?.authorization, `Bearer ${FAKE_KEY}`);
+      const judgement = outcomes?.[0].result?.judgement;
+      assert.strictEqual(judgement?.kind, 'noPick');
+      assert.match(judgement.reason, /refused the key \(HTTP 401\)/);
+      assert.ok(log.some((line) => line.includes('refused the key')), 'the refusal was logged (so the leak check below looked at it)');
+      const seen = [JSON.stringify(outcomes), ...log, ...api.notifications().map((n) => JSON.stringify(n)), JSON.stringify(vscode.workspace.getConfiguration('midjourney'))];
+      for (const text of seen) assert.ok(!text.includes(FAKE_KEY) && !text.includes('sk-test-fake-key'), `key leaked: ${text.slice(0, 200)}`);
+    } finally {
+      assert.strictEqual(await vscode.commands.executeCommand('midjourney.setAiKey', ''), true);
+    }
   });
 });

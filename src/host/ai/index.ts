@@ -277,24 +277,34 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
     }
   }
 
-  async function setKeyCommand(): Promise<void> {
-    const value = await vscode.window.showInputBox({
-      title: 'AI endpoint key',
-      prompt: 'Key for the OpenAI-compatible endpoint in "midjourney.ai.endpoint". Kept in VS Code secret storage. Leave empty to remove it.',
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (text) => (/\s/.test(text.trim()) ? 'A key has no spaces.' : undefined),
-    });
-    if (value === undefined) return;
+  /** `midjourney.setAiKey(key?)` — a string argument skips the input box (as setApiToken does); "" removes the key. */
+  async function setKeyCommand(keyArg?: unknown): Promise<boolean> {
+    const value =
+      typeof keyArg === 'string'
+        ? keyArg
+        : await vscode.window.showInputBox({
+            title: 'AI endpoint key',
+            prompt: 'Key for the OpenAI-compatible endpoint in "midjourney.ai.endpoint". Kept in VS Code secret storage. Leave empty to remove it.',
+            password: true,
+            ignoreFocusOut: true,
+            validateInput: (text) => (/\s/.test(text.trim()) ? 'A key has no spaces.' : undefined),
+          });
+    if (value === undefined) return false;
     const key = value.trim();
+    if (/\s/.test(key)) {
+      void vscode.window.showWarningMessage('A key has no spaces; nothing was saved.');
+      return false;
+    }
     if (!key) {
       await context.secrets.delete(AI_KEY_SECRET);
       void vscode.window.showInformationMessage('AI endpoint key removed.');
-      return;
+      return true;
     }
     redact(key);
     await context.secrets.store(AI_KEY_SECRET, key);
+    log.info('AI endpoint key saved to secret storage.');
     void vscode.window.showInformationMessage('AI endpoint key saved in secret storage.');
+    return true;
   }
 
   const codeActions: vscode.CodeActionProvider = {
