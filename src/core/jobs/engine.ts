@@ -631,7 +631,12 @@ export class JobEngine implements JobEngineApi {
           this.update(id, { type: 'lose', reason: 'The app stopped while this job was being sent, and no running job carries it. It may have finished or never arrived; check your Midjourney history, then retry if needed.' });
           return false;
         }
-        // Certainly not running: it never arrived (a job lives for seconds at the least). Resend.
+        if (record.verb === 'remix' || record.verb === 'variability') {
+          // Toggles finish within a second: "not running" may mean "already applied", and a resend would flip it back.
+          this.update(id, { type: 'lose', reason: `The answer to this ${record.verb} toggle was lost; it may or may not have been applied. Check with "Show Midjourney Settings" before toggling again.` });
+          return false;
+        }
+        // Not running: it never arrived (a render lives for seconds at the least). Resend.
         this.stats.resubmitted++;
         this.requeue(id);
         return false;
