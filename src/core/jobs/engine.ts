@@ -699,7 +699,9 @@ export class JobEngine implements JobEngineApi {
         this.scheduler.move(id, channel);
         this.scheduler.markAccepted(channel);
       }
-      if (this.cancelRequested.has(id) && !isTerminal(after.state)) void this.cancelOnService(id, after.jobId);
+      if (this.cancelRequested.has(id) && !isTerminal(after.state)) {
+        this.cancelOnService(id, after.jobId).catch((error: unknown) => this.logger.warn(`could not cancel ${after.jobId ?? id}: ${messageOf(error)}`));
+      }
     }
     if (isTerminal(after.state) && !isTerminal(before.state)) this.onFinished(after);
   }
