@@ -172,6 +172,17 @@ describe('JobEngine against the simulator', function () {
     assert.equal(counters.acceptedJobs, 1, 'the queued job was never sent');
   });
 
+  it('a cancel that arrives while the POST is in flight cancels the job as soon as the service names it', async () => {
+    h = await startHarness({ timeScale: 0.02 });
+    h.sim.admin.slowResponses(300, 1);
+    const job = await h.engine.submit({ verb: 'imagine', prompt: 'cancelled in flight' });
+    await until(h.engine, () => h!.engine.store.get(job.id)?.state === 'submitting', 'submitting');
+    await h.engine.cancel(job.id);
+    const done = await h.engine.waitFor(job.id);
+    assert.equal(done.state, 'cancelled');
+    assert.equal(h.sim.admin.counters().requests['DELETE /jobs/{id}'], 1);
+  });
+
   it('gives up at the deadline: a job that never ends becomes "lost" with a reason', async () => {
     h = await startHarness({}, { deadlineMs: 800 });
     const job = await h.engine.submit({ verb: 'imagine', prompt: 'a frozen render [[freeze]]' });
