@@ -121,6 +121,9 @@ export async function galleryScenario(page: Page, wb: Workbench): Promise<void> 
     await setColorTheme(page, 'Light Modern');
     await page.waitForTimeout(800);
     await wb.screenshot('gallery-light');
+    await setColorTheme(page, 'Dark High Contrast');
+    await page.waitForTimeout(800);
+    await wb.screenshot('gallery-high-contrast');
     await setColorTheme(page, 'Dark Modern');
     assert.deepStrictEqual(dialogs, [], 'no alert() ran');
   } finally {

@@ -45,10 +45,6 @@ interface Harness {
 }
 
 let restoreDom: (() => void) | undefined;
-afterEach(() => {
-  restoreDom?.();
-  restoreDom = undefined;
-});
 
 function setup(options: { view?: ViewKind; state?: unknown; width?: number; height?: number } = {}): Harness {
   const dom = installDom();
@@ -91,6 +87,11 @@ function init(h: Harness, total: number, items: GalleryItem[], extra: Partial<Ex
 }
 
 describe('webview/app (jsdom)', () => {
+  afterEach(() => {
+    restoreDom?.();
+    restoreDom = undefined;
+  });
+
   it('says ready, then renders only the visible rows of the init snapshot', () => {
     const h = setup();
     assert.deepStrictEqual(h.posted[0], { type: 'ready', query: QUERY });
