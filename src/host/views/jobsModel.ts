@@ -121,15 +121,15 @@ export function jobLabel(job: JobRecord, parent?: JobRecord): string {
   const r = job.request;
   switch (r.verb) {
     case 'imagine':
-      return truncate(r.prompt, 38) || '(empty prompt)';
+      return truncate(r.prompt, 30) || '(empty prompt)';
     case 'button': {
-      const of = parent ? ` · ${truncate(promptOf(parent), 28)}` : '';
+      const of = parent ? ` · ${truncate(promptOf(parent), 22)}` : '';
       return `${r.button}${r.prompt ? ` “${truncate(r.prompt, 30)}”` : ''}${of}`;
     }
     case 'seed':
-      return `Seed${parent ? ` · ${truncate(promptOf(parent), 30)}` : ''}`;
+      return `Seed${parent ? ` · ${truncate(promptOf(parent), 24)}` : ''}`;
     case 'describe':
-      return `Describe ${truncate(promptOf(job), 30)}`;
+      return `Describe ${truncate(promptOf(job), 24)}`;
     case 'blend':
       return `Blend of ${r.images.length} images`;
     default:
@@ -158,15 +158,15 @@ export function jobDescription(job: JobRecord, now: number): string {
       return job.apiStatus === 'started' ? 'waiting to start' : 'starting…';
     }
     case 'completed': {
-      const age = formatAge(now - (job.finishedAt ?? job.updatedAt));
-      if (job.describedPrompts) return `${job.describedPrompts.length} prompts · ${age}`;
-      if (job.verb === 'seed' && job.seed !== undefined) return `seed ${job.seed} · ${age}`;
+      // Short on purpose: the sidebar is narrow; the tooltip has the times.
+      if (job.describedPrompts) return `${job.describedPrompts.length} prompts`;
+      if (job.verb === 'seed' && job.seed !== undefined) return `seed ${job.seed}`;
       const videos = job.assets.filter((a) => a.kind === 'video').length;
       const images = job.assets.filter((a) => a.kind === 'image').length;
-      if (videos) return `${videos} video${videos > 1 ? 's' : ''} · ${age}`;
-      if (images) return `${images} image${images > 1 ? 's' : ''} · ${age}`;
-      if (job.assets.length) return `grid · ${age}`;
-      return `done · ${age}`;
+      if (videos) return `${videos} video${videos > 1 ? 's' : ''}`;
+      if (images) return `${images} image${images > 1 ? 's' : ''}`;
+      if (job.assets.length) return 'grid';
+      return `done · ${formatAge(now - (job.finishedAt ?? job.updatedAt))}`;
     }
     case 'cancelled':
       return 'cancelled';

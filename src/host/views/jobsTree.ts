@@ -195,6 +195,7 @@ function jobTooltip(job: JobRecord): vscode.MarkdownString {
     ['Details', job.reasonDetails],
     ['Source', job.source ? `${job.source.file}:${job.source.line + 1}` : undefined],
     ['Created', new Date(job.createdAt).toLocaleString()],
+    ['Finished', job.finishedAt ? new Date(job.finishedAt).toLocaleString() : undefined],
   ];
   for (const [name, value] of rows) {
     if (value === undefined) continue;

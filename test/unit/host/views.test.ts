@@ -66,8 +66,9 @@ describe('host/views/jobsModel', () => {
     assert.strictEqual(jobDescription(job({ state: 'running', progress: 46.4 }), 0), '46%');
     assert.strictEqual(jobDescription(job({ state: 'running', apiStatus: 'started' }), 0), 'waiting to start');
     const done = job({ ...grid(), finishedAt: 0 });
-    assert.strictEqual(jobDescription(done, 3 * 60_000), '4 images · 3 min ago');
-    assert.strictEqual(jobDescription(job({ state: 'completed', describedPrompts: ['a', 'b', 'c', 'd'], finishedAt: 0 }), 0), '4 prompts · just now');
+    assert.strictEqual(jobDescription(done, 3 * 60_000), '4 images');
+    assert.strictEqual(jobDescription(job({ state: 'completed', describedPrompts: ['a', 'b', 'c', 'd'], finishedAt: 0 }), 0), '4 prompts');
+    assert.strictEqual(jobDescription(job({ state: 'completed', verb: 'fast', request: { verb: 'fast' }, finishedAt: 0 }), 5 * 60_000), 'done · 5 min ago');
     assert.strictEqual(jobDescription(job({ state: 'moderated', reason: 'Invalid request' }), 0), 'moderated: Invalid request');
   });
 });
