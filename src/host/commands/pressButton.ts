@@ -15,6 +15,16 @@ const BUTTON_HINTS: Record<string, string> = {
   'Custom Zoom': 'zoom out with a new prompt', 'Vary (Region)': 'repaint a masked region (gallery)',
 };
 
+/** The prompt a job descends from (its own, or its nearest imagine ancestor's), for prefilled inputs. */
+function originalPrompt(services: HostServices, job: JobRecord): string {
+  let current: JobRecord | undefined = job;
+  for (let depth = 0; current && depth < 50; depth++) {
+    if (current.request.verb === 'imagine') return current.echoedPrompt ?? current.request.prompt;
+    current = current.parentId ? services.engine.store.get(current.parentId) : undefined;
+  }
+  return job.echoedPrompt ?? '';
+}
+
 /** `midjourney.pressButton(ref, label?, { prompt?, mask? })` — returns the child job. */
 export async function pressButton(services: HostServices, ref?: unknown, labelArg?: unknown, extraArg?: unknown): Promise<JobRecord | undefined> {
   const job = await resolveJob(services, ref, 'Press a button of which job?', hasButtons);
@@ -45,7 +55,7 @@ export async function pressButton(services: HostServices, ref?: unknown, labelAr
     prompt = await vscode.window.showInputBox({
       title: 'Custom Zoom',
       prompt: 'The prompt for the zoomed-out image, with --zoom between 1 and 2 (e.g. “… --zoom 1.5”).',
-      value: `${job.echoedPrompt ?? ''} --zoom 1.5`.trim(),
+      value: `${originalPrompt(services, job).replace(/\s--zoom\s+\S+/, '')} --zoom 1.5`.trim(),
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? undefined : 'Custom Zoom needs a prompt.'),
     });
@@ -54,7 +64,7 @@ export async function pressButton(services: HostServices, ref?: unknown, labelAr
     const remix = await vscode.window.showInputBox({
       title: `${label} with Remix`,
       prompt: 'Remix is on: edit the prompt for this variation, or leave it as is.',
-      value: job.echoedPrompt ?? '',
+      value: originalPrompt(services, job),
       ignoreFocusOut: true,
     });
     if (remix === undefined) return undefined;
