@@ -150,7 +150,8 @@ export interface Provenance {
   button: string | undefined;
   seed: number | undefined;
   channel: string | undefined;
-  asset: { index: number; kind: string; url: string };
+  /** Which result this file is. The CDN URL is left out: its GUID identifies the account (§10). */
+  asset: { index: number; kind: string };
   parents: { jobId: string | undefined; localId: string; verb: string; button: string | undefined; prompt: string }[];
   source: { file: string; line: number; block: string | undefined; gitCommit: string | undefined } | undefined;
   timestamps: { queued: string; submitted: string | undefined; finished: string | undefined; saved: string };
@@ -172,7 +173,7 @@ export function provenanceOf(job: JobRecord, asset: ResultAsset, lineage: readon
     button: job.parentButton,
     seed: job.seed,
     channel: job.channel,
-    asset: { index: asset.index, kind: asset.kind, url: asset.url },
+    asset: { index: asset.index, kind: asset.kind },
     parents: lineage.map((p) => ({ jobId: p.jobId, localId: p.id, verb: p.verb, button: p.parentButton, prompt: promptOf(p) })),
     source: job.source ? { file: job.source.file, line: job.source.line + 1, block: job.source.block, gitCommit: job.source.gitCommit } : undefined,
     timestamps: { queued: new Date(job.createdAt).toISOString(), submitted: iso(job.submittedAt), finished: iso(job.finishedAt), saved: new Date(now).toISOString() },

@@ -44,7 +44,9 @@ describe('saveResults', () => {
     assert.equal(sidecar.jobId, JOB_ID);
     assert.equal(sidecar.seed, 42);
     assert.deepEqual(sidecar.source, { file: 'art/foxes.prompts', line: 5, block: 'Foxes / winter', gitCommit: 'abc1234' });
-    assert.ok(!/user:\d+-|Bearer/.test(readFileSync(saved[0].sidecarPath, 'utf8')));
+    const sidecarText = readFileSync(saved[0].sidecarPath, 'utf8');
+    assert.ok(!/user:\d+-|Bearer/.test(sidecarText), 'no token');
+    assert.ok(!sidecarText.includes('cdn.midjourney.com'), 'no CDN URL: its GUID identifies the account');
     // saving again never overwrites
     const again = await saveResults(completed(), { workspaceDir: dir, outputFolder: 'out', pattern: '{date}/{block}-{prompt}-{index}', cache: { get: async () => cached } });
     assert.ok(again[0].path.endsWith('-1-2.jpeg'));
