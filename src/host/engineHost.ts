@@ -88,7 +88,14 @@ export class EngineHost implements JobEngineApi {
 
   private async ensure(): Promise<ActiveEngine> {
     if (this.disposed) throw new Error('Midjourney Studio is shutting down.');
-    const backend = await this.resolveBackend();
+    let backend: Backend;
+    try {
+      backend = await this.resolveBackend();
+    } catch (error) {
+      // No usable backend now (e.g. demo mode turned off without a token): stop serving the old one.
+      await this.teardown();
+      throw error;
+    }
     if (this.active && this.active.backend.key === backend.key) return this.active;
     await this.teardown();
     this.log.info(`Job engine: using ${backend.kind === 'simulator' ? 'the built-in simulator (demo mode)' : backend.url}.`);

@@ -102,6 +102,19 @@ describe('commands (demo mode, against the simulator)', function () {
     assert.ok(parentRow?.children.some((c) => c.id === `job:${upscale.id}`), 'the child is nested under its parent');
   });
 
+  it('Custom Zoom takes its prompt; Vary (Region) without a mask points to the gallery instead of failing', async () => {
+    const zoom = await done(await run<JobRecord>('midjourney.pressButton', { id: upscale.id }, 'Custom Zoom', { prompt: 'a red fox in fresh snow --zoom 1.5' }));
+    assert.strictEqual(zoom.state, 'completed', zoom.reason);
+    assert.strictEqual(zoom.request.verb === 'button' && zoom.request.prompt, 'a red fox in fresh snow --zoom 1.5');
+    const before = api.engine.store.all().length;
+    const region = run<JobRecord | undefined>('midjourney.pressButton', { id: upscale.id }, 'Vary (Region)');
+    // The command waits on an information message (Open in Gallery); nothing is submitted meanwhile.
+    await sleep(300);
+    assert.strictEqual(api.engine.store.all().length, before, 'no job without a mask');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    assert.strictEqual(await region, undefined);
+  });
+
   it('Press Button refuses a label the job does not have', async () => {
     const result = await run<JobRecord | undefined>('midjourney.pressButton', { id: grid.id }, 'Upscale (Subtle)');
     assert.strictEqual(result, undefined);
@@ -278,6 +291,20 @@ describe('commands (demo mode, against the simulator)', function () {
     }
     await until('demo mode again', async () => (await api.backend()).kind === 'simulator');
     assert.ok(api.engine.store.get(grid.id), 'the demo history is back');
+  });
+
+  it('demo mode "never" without a token → the user is asked for a token; "auto" brings the demo back', async () => {
+    const config = vscode.workspace.getConfiguration('midjourney');
+    await config.update('demoMode', 'never', vscode.ConfigurationTarget.Global);
+    try {
+      assert.strictEqual(await run('midjourney.imagine', { prompt: 'no backend for this' }), undefined);
+      await until('a notification asking for a token', () => api.notifications().some((n) => /no useapi\.net API token/.test(n.message) && n.actions.includes('Set API Token')));
+      assert.strictEqual(api.backendStarted(), false, 'the demo engine stopped serving');
+      await until('the status bar to say no token', () => /no token/.test(api.statusText()));
+    } finally {
+      await config.update('demoMode', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await until('demo mode again', async () => (await api.backend()).kind === 'simulator');
   });
 
   it('never writes a token to the log, notifications, settings, webview messages or job records', async () => {
