@@ -140,6 +140,21 @@ describe('JobEngine against the simulator', function () {
     assert.deepEqual(counters.duplicateReplyRefs, []);
   });
 
+  it('restarts mid-batch in SSE mode: the streams closed, yet nothing is resent and every job ends', async () => {
+    h = await startHarness({ maxJobs: 2, timeScale: 0.005 }, { deadlineMs: 8000 });
+    const { jobs } = await h.engine.submitBatch(Array.from({ length: 4 }, (_, i) => imagine(`a streamed restart ${i}`)));
+    await until(h.engine, () => jobs.filter((j) => h!.engine.store.get(j.id)?.state === 'running').length >= 2, 'two running jobs');
+    await h.engine.dispose();
+    const second = await h.newEngine();
+    const done = await waitAll(second, jobs);
+    assert.ok(done.every((j) => j.state === 'completed' || j.state === 'failed'), done.map((j) => j.state).join());
+    // The two whose streams closed were frozen by the service (§5) and timed out there; the rest ran normally.
+    assert.ok(done.filter((j) => j.state === 'completed').length >= 2);
+    const counters = h.sim.admin.counters();
+    assert.equal(counters.acceptedJobs, 4);
+    assert.deepEqual(counters.duplicateReplyRefs, []);
+  });
+
   it('a restart that finds a job still "submitting" looks it up by replyRef instead of resending', async () => {
     h = await startHarness({}, { useSse: false });
     const job = await h.engine.submit({ verb: 'imagine', prompt: 'a crash during the POST' });
