@@ -114,4 +114,23 @@ describe('host/EngineHost', () => {
     await host.dispose();
     assert.strictEqual(built[1].disposed, 1);
   });
+
+  it('stops serving the old engine when no backend is usable', async () => {
+    let usable = true;
+    const built: FakeEngine[] = [];
+    const host = new EngineHost(async () => {
+      if (!usable) throw new Error('no token');
+      return { kind: 'simulator', url: 'http://127.0.0.1:1', key: 'sim' };
+    }, (b) => {
+      const e = new FakeEngine(b);
+      built.push(e);
+      return e;
+    }, silentLogger);
+    await host.submit({ verb: 'imagine', prompt: 'x' });
+    usable = false;
+    await assert.rejects(host.submit({ verb: 'imagine', prompt: 'y' }), /no token/);
+    assert.strictEqual(built[0].disposed, 1);
+    assert.strictEqual(host.currentBackend, undefined);
+    assert.deepStrictEqual(host.store.all(), []);
+  });
 });
