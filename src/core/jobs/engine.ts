@@ -371,6 +371,11 @@ export class JobEngine implements JobEngineApi {
     this.disposed = true;
     this.wakeTimer?.cancel();
     this.refreshTimer?.cancel();
+    const streamed = this.settings.useSse ? [...this.tracking.keys()].filter((id) => this.store.get(id)?.state === 'running').length : 0;
+    if (streamed > 0) {
+      // CONTRACT.md §5: a job whose stream closes stays frozen on the service until its 14-minute timeout.
+      this.logger.warn(`${streamed} running job(s) lose their event stream now; the service may hold them until its timeout. They are checked again on the next start.`);
+    }
     this.lifetime.abort(new DisposedError());
     await this.pumpDone;
     const pending = [...this.tracking.values()].map((t) => t.done);
