@@ -368,7 +368,31 @@ export class GalleryApp {
     if (event.key === '/' && !typing && this.searchInput && !this.lightbox.isOpen) {
       event.preventDefault();
       this.searchInput.focus();
+      return;
     }
+    const tile = event.target instanceof HTMLElement ? event.target.closest<HTMLElement>('.tile-open') : null;
+    if (tile && !this.lightbox.isOpen && this.moveTileFocus(tile, event.key)) event.preventDefault();
+  }
+
+  /** Arrow keys move between tiles: ←/→ along the images (across jobs), ↑/↓ to the job above/below. */
+  private moveTileFocus(tile: HTMLElement, key: string): boolean {
+    const index = Number(tile.dataset.index);
+    const asset = Number(tile.dataset.asset);
+    const count = this.items.get(index)?.assets.length ?? 1;
+    let target: { index: number; asset: number | 'last' };
+    if (key === 'ArrowRight') target = asset + 1 < count ? { index, asset: asset + 1 } : { index: index + 1, asset: 0 };
+    else if (key === 'ArrowLeft') target = asset > 0 ? { index, asset: asset - 1 } : { index: index - 1, asset: 'last' };
+    else if (key === 'ArrowDown') target = { index: index + 1, asset };
+    else if (key === 'ArrowUp') target = { index: index - 1, asset };
+    else return false;
+    if (target.index < 0 || target.index >= this.items.total) return true;
+    this.scrollToIndex(target.index);
+    this.renderNow();
+    const tiles = [...(this.grid.rowElement(target.index)?.querySelectorAll<HTMLElement>('.tile-open') ?? [])];
+    if (tiles.length === 0) return true; // not loaded yet: stay
+    const position = target.asset === 'last' ? tiles.length - 1 : Math.min(target.asset, tiles.length - 1);
+    tiles[position].focus();
+    return true;
   }
 
   // ---- lightbox ----

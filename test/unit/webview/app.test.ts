@@ -298,6 +298,29 @@ describe('webview/app (jsdom)', () => {
     assert.strictEqual(h.$('.lb-media')?.getAttribute('src'), 'https://cdn/f1-3.png');
   });
 
+  it('arrow keys move the focus between tiles and jobs', () => {
+    const h = setup();
+    init(h, 3, [makeItem(0), makeItem(1, { assets: [{ index: 1, kind: 'image', thumb: 'https://cdn/one.jpg' }] }), makeItem(2)]);
+    const focused = () => {
+      const active = document.activeElement as HTMLElement | null;
+      return `${active?.dataset.index}:${active?.dataset.asset}`;
+    };
+    const press = (key: string) => document.activeElement?.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+    (h.$('.job-row[data-index="0"] .tile-open[data-asset="3"]') as HTMLElement).focus();
+    press('ArrowRight');
+    assert.strictEqual(focused(), '1:0', 'past the last image of a job: the next job');
+    press('ArrowDown');
+    assert.strictEqual(focused(), '2:0');
+    press('ArrowUp');
+    press('ArrowUp');
+    assert.strictEqual(focused(), '0:0');
+    press('ArrowUp');
+    assert.strictEqual(focused(), '0:0', 'stays at the top');
+    press('ArrowDown');
+    press('ArrowLeft');
+    assert.strictEqual(focused(), '0:3', 'back to the last image of the job above');
+  });
+
   it('a request the host never answers times out with a visible message', () => {
     const h = setup();
     init(h, 1, [makeItem(0)]);
