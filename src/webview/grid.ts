@@ -90,6 +90,9 @@ export class VirtualGrid {
         row = { element: item ? this.buildRow(item, index) : this.buildSkeleton(index), signature };
         this.spacer.append(row.element);
       }
+      // Only a window of the list exists: tell assistive technology where it is in the whole.
+      row.element.setAttribute('aria-posinset', String(index + 1));
+      row.element.setAttribute('aria-setsize', String(this.total));
       next.set(index, row);
     }
     for (const list of reusable.values()) for (const row of list) row.element.remove();

@@ -107,6 +107,8 @@ describe('webview/app (jsdom)', () => {
     assert.strictEqual(h.$('.job-row[data-index="0"] img.media')?.getAttribute('src'), 'https://cdn/t0-1.jpg');
     assert.strictEqual(h.$('.spacer')?.style.height, `${5000 * layout.rowHeight + layout.padding}px`);
     assert.strictEqual(h.$('.count')?.textContent, '5,000 jobs');
+    assert.strictEqual(h.$('.job-row[data-index="2"]')?.getAttribute('aria-posinset'), '3');
+    assert.strictEqual(h.$('.job-row[data-index="2"]')?.getAttribute('aria-setsize'), '5000');
     assert.strictEqual(h.requests('page').length, 0, 'the snapshot covers the first screen');
   });
 
