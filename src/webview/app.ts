@@ -431,11 +431,13 @@ export class GalleryApp {
   private lastDetail: JobDetail | undefined;
 
   /** Ask the host for the job's current item and lineage, and show them if it is still open. */
-  private async refreshLightbox(id: string, asset?: number): Promise<void> {
+  private async refreshLightbox(id: string, asset?: number, open = false): Promise<void> {
     try {
       const result = await this.rpc.request({ kind: 'job', id });
-      if (this.lightbox.shownId !== undefined && this.lightbox.shownId !== id) return;
-      if (this.lightbox.shownId === undefined && asset === undefined) return; // closed meanwhile
+      if (!open) {
+        if (this.lightbox.shownId !== undefined && this.lightbox.shownId !== id) return; // moved on meanwhile
+        if (this.lightbox.shownId === undefined) return; // closed meanwhile
+      }
       this.lastDetail = { parent: result.parent, children: result.children };
       this.showLightbox(result.item, asset ?? this.lightbox.shownAsset, this.lastDetail);
     } catch (error) {
@@ -511,7 +513,7 @@ export class GalleryApp {
     // Not in the filtered list: show it detached (no ←/→ through the list).
     this.lightboxIndex = undefined;
     this.lastDetail = undefined;
-    await this.refreshLightbox(id, asset);
+    await this.refreshLightbox(id, asset, true);
   }
 
   /** Host asked to show a job (midjourney.openGallery(ref)): clear filters that hide it. */

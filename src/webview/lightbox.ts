@@ -174,6 +174,7 @@ export class Lightbox {
     close.addEventListener('click', () => this.callbacks.close());
     const header = el('div', { class: 'lb-header' }, [
       el('span', { class: `badge badge-${item.status}`, text: statusText(item) }),
+      item.parentButton ? el('span', { class: 'lb-from', text: `from ${describeButton(item.parentButton)}`, attrs: { title: `Made by pressing ${item.parentButton}` } }) : null,
       view.position ? el('span', { class: 'lb-position', text: view.position }) : null,
       close,
     ]);

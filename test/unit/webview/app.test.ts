@@ -231,6 +231,7 @@ describe('webview/app (jsdom)', () => {
     await tick();
     h.frames();
     assert.strictEqual(h.$('.lb-prompt')?.textContent, 'prompt number 0');
+    assert.strictEqual(h.$('.lb-from'), null, 'not a child');
     h.key('Escape');
     assert.strictEqual(h.$('.lightbox')?.hidden, true);
     assert.strictEqual(h.$$('.lb-side *').length, 0);
@@ -248,6 +249,14 @@ describe('webview/app (jsdom)', () => {
     assert.strictEqual(again.length, 2, 'job details asked for again');
     await h.reply(again[1], { kind: 'job', item: makeItem(0, { childIds: ['job-5'] }), children: [{ id: 'job-5', label: 'U2', status: 'running' }] });
     assert.deepStrictEqual(h.$$('.lineage-card .lineage-label').map((l) => l.textContent), ['U2']);
+    h.$('.lineage-card')?.click();
+    const locate = h.requests('locate').at(-1);
+    assert.deepStrictEqual(locate?.body, { kind: 'locate', id: 'job-5', query: QUERY });
+    if (locate) await h.reply(locate, { kind: 'locate', index: -1 }); // e.g. filtered out: shown on its own
+    const childDetail = h.requests('job').at(-1);
+    assert.deepStrictEqual(childDetail?.body, { kind: 'job', id: 'job-5' });
+    if (childDetail) await h.reply(childDetail, { kind: 'job', item: child, parent: { id: 'job-0', label: 'prompt number 0', status: 'completed' }, children: [] });
+    assert.strictEqual(h.$('.lb-from')?.textContent, 'from Upscale image 2');
   });
 
   it('Custom Zoom asks for a prompt and Vary (Region) opens the mask editor', async () => {
