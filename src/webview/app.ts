@@ -199,7 +199,8 @@ export class GalleryApp {
       this.render();
     }
     if (message.reveal !== undefined) void this.reveal(message.reveal);
-    else if (restored?.lightbox && this.view === 'gallery') void this.openById(restored.lightbox.id, restored.lightbox.asset);
+    // A job open before the reload may have been cleared from the history since: then just don't reopen it.
+    else if (restored?.lightbox && this.view === 'gallery') void this.openById(restored.lightbox.id, restored.lightbox.asset, true);
   }
 
   private onDelta(message: DeltaMessage): void {
@@ -431,7 +432,7 @@ export class GalleryApp {
   private lastDetail: JobDetail | undefined;
 
   /** Ask the host for the job's current item and lineage, and show them if it is still open. */
-  private async refreshLightbox(id: string, asset?: number, open = false): Promise<void> {
+  private async refreshLightbox(id: string, asset?: number, open = false, quiet = false): Promise<void> {
     try {
       const result = await this.rpc.request({ kind: 'job', id });
       if (!open) {
@@ -441,7 +442,7 @@ export class GalleryApp {
       this.lastDetail = { parent: result.parent, children: result.children };
       this.showLightbox(result.item, asset ?? this.lightbox.shownAsset, this.lastDetail);
     } catch (error) {
-      this.showToast(errorText(error), true);
+      if (!quiet) this.showToast(errorText(error), true);
     }
   }
 
@@ -490,7 +491,7 @@ export class GalleryApp {
   }
 
   /** Open a job by id: at its place in the list when it is in it, else on its own. */
-  private async openById(id: string, asset: number): Promise<void> {
+  private async openById(id: string, asset: number, quiet = false): Promise<void> {
     let index = this.items.indexOf(id);
     if (index < 0) {
       try {
@@ -513,7 +514,7 @@ export class GalleryApp {
     // Not in the filtered list: show it detached (no ←/→ through the list).
     this.lightboxIndex = undefined;
     this.lastDetail = undefined;
-    await this.refreshLightbox(id, asset, true);
+    await this.refreshLightbox(id, asset, true, quiet);
   }
 
   /** Host asked to show a job (midjourney.openGallery(ref)): clear filters that hide it. */

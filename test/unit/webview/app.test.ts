@@ -332,6 +332,18 @@ describe('webview/app (jsdom)', () => {
     assert.strictEqual(focused(), '0:3', 'back to the last image of the job above');
   });
 
+  it('after a reload, a job that left the history meanwhile is simply not reopened', async () => {
+    const h = setup({ state: { query: { ...QUERY }, scrollTop: 0, lightbox: { id: 'job-gone', asset: 0 } } });
+    init(h, 1, [makeItem(0)]);
+    const locate = h.requests('locate')[0];
+    await h.reply(locate, { kind: 'locate', index: -1 });
+    const job = h.requests('job')[0];
+    h.app.receive({ type: 'reply', requestId: job.requestId, ok: false, error: 'This job is no longer in the history.' });
+    await tick();
+    assert.strictEqual(h.$('.lightbox')?.hidden, true);
+    assert.strictEqual(h.$('.toast')?.classList.contains('visible'), false);
+  });
+
   it('a request the host never answers times out with a visible message', () => {
     const h = setup();
     init(h, 1, [makeItem(0)]);
