@@ -87,9 +87,11 @@ export function activate(context: vscode.ExtensionContext): MidjourneyTestApi {
   const status = new StudioStatusBar(engine);
   const services: HostServices = { engine, tokens, settings, log, notifier, jobsTree, channelsTree, channelModes };
 
-  /** Builds the engine in the background (never inside activate itself). */
+  /** Builds the engine in the background (never inside activate itself); once per backend change. */
+  let startRequested = false;
   const startEngine = (why: string): void => {
-    if (engine.currentBackend) return;
+    if (engine.currentBackend || startRequested) return;
+    startRequested = true;
     // Deferred: a read during activate (a restored gallery) must not start anything inside activate.
     setTimeout(() => {
       if (engine.currentBackend) return;
@@ -115,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): MidjourneyTestApi {
     }
   };
   const backendMayHaveChanged = (): void => {
+    startRequested = false;
     presentBackend().catch((error: unknown) => log.warn('Could not determine the backend', error));
     // A running engine for the old backend is replaced at once so the views show the right history.
     if (engine.currentBackend) startEngineAfterChange();

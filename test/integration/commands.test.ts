@@ -45,9 +45,19 @@ describe('commands (demo mode, against the simulator)', function () {
   const wrongToken = 'user:777-WrongTokenForTheSimulator';
   const discordToken = `MTA5ODc2NTQzMjEwOTg3NjU0.GhIjKl.${'Zz9_'.repeat(10)}`;
 
-  const done = async (job: JobRecord | undefined): Promise<JobRecord> => {
+  /** The job once terminal; fails (naming its state) instead of hanging when it does not finish. */
+  const done = async (job: JobRecord | undefined, timeoutMs = 60_000): Promise<JobRecord> => {
     assert.ok(job, 'the command returned a job');
-    return api.engine.waitFor(job.id);
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    try {
+      return await api.engine.waitFor(job.id, abort.signal);
+    } catch (error) {
+      const now = api.engine.store.get(job.id);
+      throw new Error(`job ${job.id} (${job.verb}) did not finish: ${now?.state ?? 'unknown'} ${now?.reason ?? ''} ${now?.progress ?? ''}% — ${String(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   before(async () => {
@@ -216,10 +226,14 @@ describe('commands (demo mode, against the simulator)', function () {
   it('Open Result Files, Save Results to Workspace (token-free provenance sidecar), animate a saved file', async () => {
     const folder = vscode.workspace.workspaceFolders![0].uri;
     const output = vscode.Uri.joinPath(folder, 'midjourney');
+    let step = 'download';
+    const timer = setTimeout(() => console.log(`save test still at step: ${step}`), 60_000);
     try {
       await until('the results to be downloaded', () => api.engine.store.get(upscale.id)?.assets.some((a) => a.cachedPath));
+      step = 'open files';
       const opened = await run<string[]>('midjourney.openJobFiles', { id: upscale.id });
       assert.ok(opened.length >= 1, 'the downloaded files open');
+      step = 'save';
       const saved = await run<string[]>('midjourney.saveJobToWorkspace', { id: upscale.id });
       assert.ok(saved.length >= 1);
       for (const path of saved) {
@@ -229,11 +243,13 @@ describe('commands (demo mode, against the simulator)', function () {
         assert.doesNotMatch(sidecar, /user:\d+-|Bearer/);
       }
       // A saved result is a valid start frame: its sidecar names the URL it came from.
+      step = 'animate the saved file';
       const saved0 = vscode.Uri.file(saved[0]);
       const video = await done(await run<JobRecord>('midjourney.animate', saved0, [saved0], { motion: 'low' }));
       assert.strictEqual(video.jobType, 'video');
       assert.match(video.request.verb === 'imagine' ? video.request.prompt : '', /^https?:\/\/\S+ --video --motion low$/);
     } finally {
+      clearTimeout(timer);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(output, { recursive: true, useTrash: false }).then(undefined, () => undefined);
     }

@@ -98,11 +98,16 @@ async function urlOfWorkspaceImage(services: HostServices, uri: vscode.Uri): Pro
     const asset = job.assets.find((a) => a.cachedPath === uri.fsPath && isHttpUrl(a.url));
     if (asset) return asset.url;
   }
-  // Saved results carry a provenance sidecar (<file>.json) with the source URL.
+  // Saved results carry a provenance sidecar (<file>.json) naming the job and the asset; the URL
+  // itself is not written there (CONTRACT §10), so it comes from the history.
   try {
-    const sidecar = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri.with({ path: `${uri.path}.json` })))) as { asset?: { url?: unknown } };
-    const url = sidecar.asset?.url;
-    if (typeof url === 'string' && isHttpUrl(url)) return url;
+    const sidecar = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri.with({ path: `${uri.path}.json` })))) as {
+      localId?: unknown; jobId?: unknown; asset?: { index?: unknown; kind?: unknown };
+    };
+    const job = (typeof sidecar.localId === 'string' ? services.engine.store.get(sidecar.localId) : undefined)
+      ?? (typeof sidecar.jobId === 'string' ? services.engine.store.byJobId(sidecar.jobId) : undefined);
+    const asset = job?.assets.find((a) => a.index === sidecar.asset?.index && a.kind === sidecar.asset?.kind);
+    if (asset && isHttpUrl(asset.url)) return asset.url;
   } catch {
     // no sidecar: fall through
   }
