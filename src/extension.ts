@@ -8,7 +8,7 @@ import type { JobEngineApi, JobStoreReader } from './core/jobs/api';
 import { createJobEngine } from './core/jobs';
 import type { KeyValueStore } from './core/ports';
 import { SecretRegistry } from './core/redact';
-import { registerAiAssist } from './host/ai';
+import { AUTOPILOT_JOBS_COMMAND, registerAiAssist } from './host/ai';
 import { registerCommands } from './host/commands';
 import type { HostServices } from './host/commands/services';
 import { StudioSettings } from './host/config';
@@ -143,6 +143,12 @@ export function activate(context: vscode.ExtensionContext): MidjourneyTestApi {
     defaults: () => settings.current.defaultParameters,
     maxExpansion: () => settings.current.promptsMaxExpansion,
     log,
+    // `@autopilot` prompts: AI assist judges each grid as it completes (it refuses when AI is off).
+    onJobsSubmitted: (submitted) => {
+      const ids = submitted.filter((s) => s.job.autopilot).map((s) => s.record.id);
+      if (ids.length === 0) return;
+      vscode.commands.executeCommand(AUTOPILOT_JOBS_COMMAND, { ids }).then(undefined, (error: unknown) => log.warn('AI autopilot failed', error));
+    },
   });
 
   context.subscriptions.push(
