@@ -52,6 +52,7 @@ export class SimulatorHttp {
 
     const endpoint = endpointName(method, pathname);
     this.service.countRequest(endpoint);
+    res.once('finish', () => this.service.countStatus(res.statusCode));
     await this.maybeSlow();
 
     if (pathname.startsWith(`${API_PREFIX}/`)) {
@@ -72,6 +73,7 @@ export class SimulatorHttp {
     const slow = this.service.faults.slow;
     if (slow.ms <= 0 || slow.remaining <= 0) return;
     slow.remaining--;
+    this.service.countFault('slowed');
     await new Promise<void>((resolve) => this.time.afterReal(slow.ms, resolve));
   }
 
@@ -91,6 +93,7 @@ export class SimulatorHttp {
 
     if (isJobPost && faults.resetBeforeAccept > 0) {
       faults.resetBeforeAccept--;
+      this.service.countFault('resetBeforeAccept');
       req.socket.destroy();
       return;
     }
@@ -150,6 +153,7 @@ export class SimulatorHttp {
     if (isNew && faults.resetAfterAccept > 0) {
       // The job exists and runs to its end; only the answer is lost.
       faults.resetAfterAccept--;
+      this.service.countFault('resetAfterAccept');
       req.socket.destroy();
       return;
     }
@@ -167,6 +171,7 @@ export class SimulatorHttp {
     let dropError: string | undefined;
     if (ownsJob && faults.dropSse.count > 0) {
       faults.dropSse.count--;
+      this.service.countFault('sseDropped');
       dropAfter = Math.max(1, faults.dropSse.afterEvents);
       dropError = faults.dropSse.error;
     }

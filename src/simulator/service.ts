@@ -87,6 +87,10 @@ export interface SimulatorCounters {
   submissionsByReplyRef: Record<string, number>;
   /** `replyRef` values that were accepted more than once. */
   duplicateReplyRefs: string[];
+  /** HTTP status of every answer outside /__sim/, e.g. `{"200": 9, "429": 2, "596": 1}`. */
+  responsesByStatus: Record<string, number>;
+  /** Faults the admin switches actually applied: `force429`, `5xx`, `resetBeforeAccept`, `resetAfterAccept`, `sseDropped`, `slowed`. */
+  faultsInjected: Record<string, number>;
 }
 
 interface Faults {
@@ -242,6 +246,8 @@ export class MidjourneyService {
   readonly attachments = new Map<string, AttachmentEntry>();
   faults: Faults = noFaults();
   private requestCounts: Record<string, number> = {};
+  private statusCounts: Record<string, number> = {};
+  private faultCounts: Record<string, number> = {};
   private acceptedJobs = 0;
   private replyRefCounts: Record<string, number> = {};
 
@@ -299,6 +305,15 @@ export class MidjourneyService {
     this.requestCounts[endpoint] = (this.requestCounts[endpoint] ?? 0) + 1;
   }
 
+  countStatus(status: number): void {
+    this.statusCounts[status] = (this.statusCounts[status] ?? 0) + 1;
+  }
+
+  /** A fault switch fired once (for the fault-injection suite's figures). */
+  countFault(name: string): void {
+    this.faultCounts[name] = (this.faultCounts[name] ?? 0) + 1;
+  }
+
   counters(): SimulatorCounters {
     const jobsByState: Record<string, number> = {};
     for (const job of this.jobs.values()) jobsByState[job.status] = (jobsByState[job.status] ?? 0) + 1;
@@ -308,6 +323,8 @@ export class MidjourneyService {
       jobsByState,
       submissionsByReplyRef: { ...this.replyRefCounts },
       duplicateReplyRefs: Object.entries(this.replyRefCounts).filter(([, n]) => n > 1).map(([ref]) => ref),
+      responsesByStatus: { ...this.statusCounts },
+      faultsInjected: { ...this.faultCounts },
     };
   }
 
@@ -324,6 +341,8 @@ export class MidjourneyService {
     this.channels.clear();
     this.faults = noFaults();
     this.requestCounts = {};
+    this.statusCounts = {};
+    this.faultCounts = {};
     this.acceptedJobs = 0;
     this.replyRefCounts = {};
     this.configureDemoChannels();
@@ -350,7 +369,9 @@ export class MidjourneyService {
 
   /** 5xx injection: true when this request should fail with `faults.status5xx`. */
   roll5xx(): boolean {
-    return this.faults.rate5xx > 0 && this.random.next() < this.faults.rate5xx;
+    const hit = this.faults.rate5xx > 0 && this.random.next() < this.faults.rate5xx;
+    if (hit) this.countFault('5xx');
+    return hit;
   }
 
   // ---------------------------------------------------------------- accounts (§2 rows 1–5, §9)
@@ -476,6 +497,7 @@ export class MidjourneyService {
     if (replyLevel !== 'all' && replyLevel !== 'final') throw badRequest('Parameter replyLevel must be all or final');
     if (this.faults.force429 > 0) {
       this.faults.force429--;
+      this.countFault('force429');
       throw this.busy('All channels are busy, retry later');
     }
     const common = { replyUrl, replyRef, replyLevel, apiUser, request: echoRequest(body) };
