@@ -10,7 +10,7 @@ import { ApiError } from '../core/api/errors';
 import type { JobEngineOptions } from '../core/jobs/engine';
 import type { JobRecord, JobRequest, ImageInput } from '../core/jobs/model';
 import { isTerminal } from '../core/jobs/model';
-import { expandFile, hasErrors } from '../core/prompts';
+import { expandFile, hasErrors, promptsFileProblem } from '../core/prompts';
 import type { Backend, BackendOptions } from './backend';
 import { CliUsageError, openBackend } from './backend';
 import { followJobs, summaryLine } from './follow';
@@ -65,6 +65,8 @@ function scaledTimings(scale: number): JobEngineOptions {
     backoffBaseMs: Math.max(10, 5000 * factor),
     backoffMaxMs: Math.max(50, 60_000 * factor),
     channelRefreshMs: Math.max(50, 30_000 * factor),
+    // A sped-up service answers sooner too; a stalled call is noticed (and reconciled) at the same pace.
+    requestTimeoutMs: Math.max(2000, 30_000 * factor),
   };
 }
 
@@ -88,12 +90,15 @@ export async function runPromptsFile(argv: string[], io: CliIo): Promise<number>
   const { values, positionals } = parse(argv, { defaults: { type: 'string' } });
   if (positionals.length !== 1) throw new CliUsageError('usage: mj-studio run <file.prompts> [--out dir] [--api-base url] [--channel id] [--json]');
   const file = resolve(io.cwd, positionals[0]);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch {
     throw new CliUsageError(`cannot read ${positionals[0]}`);
   }
+  const problem = promptsFileProblem(bytes);
+  if (problem) throw new CliUsageError(`${positionals[0]}: ${problem} Nothing was sent.`);
+  const text = bytes.toString('utf8');
   const fileDir = dirname(file);
   const { jobs, diagnostics } = expandFile(text, {
     fileDir,

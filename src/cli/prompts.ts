@@ -2,7 +2,7 @@
 // expansion, from a terminal or CI, with the same core code.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { analyzeFile, estimateRun, formatEstimate, type AnalyzeOptions, type PromptDiagnostic } from '../core/prompts';
+import { analyzeFile, estimateRun, formatEstimate, promptsFileProblem, type AnalyzeOptions, type PromptDiagnostic } from '../core/prompts';
 
 export const EXIT_OK = 0;
 export const EXIT_ERRORS = 1;
@@ -39,13 +39,19 @@ function load(argv: readonly string[], usage: string, out: Output): { args: Args
     return EXIT_USAGE;
   }
   const file = path.resolve(args.file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e: unknown) {
     out.err(`mj-studio: cannot read ${args.file}: ${e instanceof Error ? e.message : String(e)}`);
     return EXIT_USAGE;
   }
+  const problem = promptsFileProblem(bytes);
+  if (problem) {
+    out.err(`mj-studio: ${args.file}: ${problem}`);
+    return EXIT_USAGE;
+  }
+  const text = bytes.toString('utf8');
   const options: AnalyzeOptions = {
     file, fileDir: path.dirname(file), fileExists: (p) => existsSync(p),
     workspaceRoot: args.workspace ? path.resolve(args.workspace) : process.cwd(),

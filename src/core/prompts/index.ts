@@ -1,6 +1,7 @@
 // The .prompts language core: parser, parameter table, checks, expansion, completion and hovers.
 // Plain TypeScript: runs in the extension host, the CLI and unit tests alike.
 export { expandFile, hasErrors, type ExpandOptions } from './expand';
+export { MAX_PROMPTS_FILE_BYTES, promptsFileProblem } from './input';
 export {
   analyzeFile, withImageUrls, DEFAULT_MAX_EXPANSION, MAX_PROMPT_LENGTH,
   type AnalyzeOptions, type ExpandedJob, type FileAnalysis, type ImagePathRef, type PromptAnalysis, type PromptCache,

@@ -51,10 +51,14 @@ type Item = { kind: 'text'; a: number; b: number } | { kind: 'group'; alts: Item
 
 interface BraceParse { seq: Item[]; problems: { at: number; message: string }[] }
 
+/** Deeper nesting is an error: the parse, count and expansion recurse once per level (no stack overflow). */
+const MAX_BRACE_DEPTH = 32;
+
 function parseBraces(text: string): BraceParse {
   const problems: { at: number; message: string }[] = [];
   let i = 0;
   const n = text.length;
+  let depth = 0;
 
   // Reads a sequence until `,` or `}` (inside a group) or the end.
   function seq(inGroup: boolean): Item[] {
@@ -70,15 +74,20 @@ function parseBraces(text: string): BraceParse {
         items.push({ kind: 'text', a: i + 1, b: i + 2 });
         i += 2;
         runStart = i;
+      } else if (c === 123 /* { */ && depth >= MAX_BRACE_DEPTH) {
+        problems.push({ at: i, message: `Permutations nest more than ${MAX_BRACE_DEPTH} levels deep here; flatten them or write \\{ for a literal brace.` });
+        i++;
       } else if (c === 123 /* { */) {
         flush(i);
         const open = i;
         i++;
+        depth++;
         const alts: Item[][] = [seq(true)];
         while (i < n && text.charCodeAt(i) === 44) {
           i++;
           alts.push(seq(true));
         }
+        depth--;
         if (i < n && text.charCodeAt(i) === 125) i++;
         else problems.push({ at: open, message: 'This `{` is never closed: permutations are written `{a, b}`.' });
         items.push({ kind: 'group', alts });
