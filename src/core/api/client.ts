@@ -40,6 +40,10 @@ import { SeqTracker, sseDataMessages } from './sse';
 /** 10 MB per image (CONTRACT.md §12), checked before anything is sent. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const MAX_PROMPT_LENGTH = 5000;
+/** `cdn.midjourney.com` is only reached through the useapi CDN proxy (CONTRACT.md §10). */
+const MIDJOURNEY_CDN_ORIGIN = 'https://cdn.midjourney.com';
+/** Discord attachment links (the grid, §3.6): fetched directly, https only, never with the token. */
+const DISCORD_CDN_ORIGINS = new Set(['https://cdn.discordapp.com', 'https://media.discordapp.net']);
 const SAFE_ID = /^[A-Za-z0-9:_.-]{1,200}$/;
 
 export interface ApiClientOptions {
@@ -176,10 +180,15 @@ export class ApiClient {
     }
     const outcome: StreamOutcome = { jobId: undefined, job: undefined, terminal: false, lastSeq: -1 };
     const seq = new SeqTracker();
+    let unreadable: SchemaMismatchError | undefined;
     try {
       for await (const data of sseDataMessages(response.body)) {
         const event = this.parseSseEvent(data);
-        if (!event || !seq.accept(event.seq)) continue;
+        if (event instanceof SchemaMismatchError) {
+          unreadable ??= event;
+          continue;
+        }
+        if (!seq.accept(event.seq)) continue;
         outcome.lastSeq = seq.lastSeq;
         if (event.event === 'initialized') outcome.jobId ??= event.jobId;
         else if (event.event === 'error') outcome.streamError = redactSecrets(event.error, this.options.knownSecrets ?? []);
@@ -199,8 +208,9 @@ export class ApiClient {
       response.body.destroy();
     }
     if (outcome.jobId === undefined && outcome.streamError === undefined) {
-      // The stream ended before naming the job: we cannot know whether it was accepted.
-      throw new NetworkError('STREAM_ENDED_EARLY', false);
+      // The stream ended before naming the job: we cannot know whether it was accepted. If it sent events
+      // we could not read, say which field broke (the job may exist: it must not be resent blindly).
+      throw unreadable ?? new NetworkError('STREAM_ENDED_EARLY', false);
     }
     return outcome;
   }
@@ -274,16 +284,26 @@ export class ApiClient {
    * API origin get the token too; any other http(s) URL is fetched plainly, never with the token.
    */
   async download(url: string, options: CallOptions = {}): Promise<DownloadResponse> {
-    const target = new URL(url);
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      throw new BadRequestError('the result URL is not a valid URL; it was not downloaded');
+    }
     if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new BadRequestError(`refusing to download a ${target.protocol} URL`);
+    if (target.username || target.password) throw new BadRequestError('refusing to download a URL that carries credentials');
     const origin = this.origin();
     let fetchUrl = target.toString();
     let withToken = false;
-    if (target.hostname === 'cdn.midjourney.com') {
+    if (target.origin === MIDJOURNEY_CDN_ORIGIN) {
       fetchUrl = `${origin}/v1/proxy/cdn-midjourney/?cdnUrl=${encodeURIComponent(target.toString())}`;
       withToken = true;
     } else if (target.origin === origin) {
       withToken = true;
+    } else if (!DISCORD_CDN_ORIGINS.has(target.origin)) {
+      // Results come from the API origin, the Midjourney CDN (through the proxy) or Discord's CDN; a job
+      // naming any other host is not fetched (no requests to arbitrary or internal addresses).
+      throw new BadRequestError(`refusing to download from ${target.origin}: results are only fetched from the API origin (${origin}), the Midjourney CDN or Discord's CDN`);
     }
     const headers: Record<string, string> = { accept: '*/*', 'user-agent': 'Mozilla/5.0 (compatible; MidjourneyStudio/0.1)' };
     if (withToken) headers.authorization = `Bearer ${await this.token()}`;
@@ -339,7 +359,7 @@ export class ApiClient {
       case 'describe': {
         if (request.image.kind === 'url') return { path: '/jobs/describe', body: json({ imageUrl: request.image.url, ...withChannel(channel), ...common }) };
         const form = formOf({ ...withChannel(channel), ...common });
-        form.append('imageBlob', await readImage(request.image.path, request.image.contentType), request.image.name);
+        form.append('imageBlob', await readImage(request.image.path), request.image.name);
         return { path: '/jobs/describe', body: { kind: 'form', value: form } };
       }
       case 'blend': {
@@ -355,7 +375,7 @@ export class ApiClient {
         }
         const form = formOf(fields);
         // Read (and size-check) every file before sending anything.
-        const blobs = await Promise.all(request.images.map((image) => (image.kind === 'file' ? readImage(image.path, image.contentType) : Promise.resolve(undefined))));
+        const blobs = await Promise.all(request.images.map((image) => (image.kind === 'file' ? readImage(image.path) : Promise.resolve(undefined))));
         request.images.forEach((image, i) => {
           const blob = blobs[i];
           if (image.kind === 'url') form.append(`imageUrl_${i + 1}`, image.url);
@@ -448,20 +468,22 @@ export class ApiClient {
     return result.data;
   }
 
-  private parseSseEvent(data: string): SseEvent | undefined {
+  /** An event, or the reason it was skipped (logged) when it is not JSON or does not match the schema. */
+  private parseSseEvent(data: string): SseEvent | SchemaMismatchError {
     let value: unknown;
     try {
       value = JSON.parse(data);
     } catch {
       this.logger.warn('ignored an event that is not JSON');
-      return undefined;
+      return new SchemaMismatchError('event', '(root)', 'is not valid JSON');
     }
     const result = SseEventSchema.safeParse(value);
     if (!result.success) {
       // Unknown event kinds are skipped; a known kind with a bad shape is reported in the log.
       const issue = result.error.issues[0];
-      this.logger.warn(`ignored an unexpected event: ${issue ? formatIssuePath(issue.path) : '(root)'} ${issue?.message ?? ''}`);
-      return undefined;
+      const field = issue ? formatIssuePath(issue.path) : '(root)';
+      this.logger.warn(`ignored an unexpected event: ${field} ${issue?.message ?? ''}`);
+      return new SchemaMismatchError('event', field, issue?.message ?? 'is invalid');
     }
     return result.data;
   }
@@ -508,10 +530,26 @@ function formOf(fields: Record<string, unknown>): FormData {
   return form;
 }
 
-async function readImage(path: string, contentType: string): Promise<Blob> {
+async function readImage(path: string): Promise<Blob> {
+  const name = path.split(/[\\/]/).pop() ?? path;
   const info = await stat(path);
-  if (info.size > MAX_IMAGE_BYTES) throw new BadRequestError(`the image ${path.split(/[\\/]/).pop() ?? path} is ${(info.size / 1048576).toFixed(1)} MB; the limit is 10 MB`);
+  if (!info.isFile()) throw new BadRequestError(`${name} is not a file`);
+  if (info.size > MAX_IMAGE_BYTES) throw new BadRequestError(`the image ${name} is ${(info.size / 1048576).toFixed(1)} MB; the limit is 10 MB`);
   const bytes = await readFile(path);
-  return new Blob([bytes], { type: contentType || 'image/png' });
+  // Checked after reading too: the file may have grown since stat.
+  if (bytes.length > MAX_IMAGE_BYTES) throw new BadRequestError(`the image ${name} is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is 10 MB`);
+  const sniffed = imageTypeOf(bytes);
+  if (!sniffed) throw new BadRequestError(`${name} is not a PNG, JPEG, WebP or GIF image; choose an image file`);
+  return new Blob([bytes], { type: sniffed });
+}
+
+/** The image type from the file's first bytes (the name and the reported type can lie). */
+export function imageTypeOf(bytes: Uint8Array): string | undefined {
+  const starts = (...signature: number[]): boolean => signature.every((b, i) => bytes[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x47, 0x49, 0x46, 0x38, 0x37, 0x61) || starts(0x47, 0x49, 0x46, 0x38, 0x39, 0x61)) return 'image/gif';
+  if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45 && bytes[10] === 0x42 && bytes[11] === 0x50) return 'image/webp';
+  return undefined;
 }
 
