@@ -103,6 +103,9 @@ const DEFAULTS = {
 
 type EngineSettings = typeof DEFAULTS;
 
+/** Longest wait before a newly accepted job's id is on disk. */
+const ACCEPTED_WRITE_MS = 50;
+
 /** Builds the engine with its client, store, scheduler and (optionally) media cache. Nothing runs until `start()`. */
 export function createJobEngine(deps: JobEngineDeps): JobEngine {
   const settings: EngineSettings = { ...DEFAULTS, ...definedOnly(deps.options ?? {}) };
@@ -141,6 +144,8 @@ export class JobEngine implements JobEngineApi {
   private queue: string[] = [];
   private readonly tracking = new Map<string, Tracking>();
   private readonly cancelRequested = new Set<string>();
+  /** Jobs whose POST was answered with a body we could not read (local id → why). */
+  private readonly unreadableAnswers = new Map<string, string>();
   private readonly alertListeners = new Set<Listener<EngineAlert>>();
   private readonly channelListeners = new Set<Listener<readonly ChannelState[]>>();
   private readonly lifetime = new AbortController();
@@ -609,6 +614,7 @@ export class JobEngine implements JobEngineApi {
       return 'done';
     }
     // The request may have been accepted: a timeout, a reset after sending, a 5xx, an unreadable 201.
+    if (error instanceof SchemaMismatchError) this.unreadableAnswers.set(id, error.message);
     if (error instanceof NetworkError || error instanceof TimeoutError || error instanceof UpstreamError || error instanceof SchemaMismatchError) {
       this.logger.warn(`job ${id}: the submission's fate is unknown (${error.kind}); looking for it on the service`);
       return 'ambiguous';
@@ -621,6 +627,8 @@ export class JobEngine implements JobEngineApi {
   private async reconcile(id: string, why: 'restart' | 'ambiguous', signal: AbortSignal): Promise<boolean> {
     const record = this.mustGet(id);
     const deadline = (record.submittedAt ?? this.clock.now()) + this.settings.deadlineMs;
+    const unreadable = this.unreadableAnswers.get(id);
+    this.unreadableAnswers.delete(id);
     let wait = this.settings.pollIntervalMs;
     for (;;) {
       try {
@@ -639,6 +647,12 @@ export class JobEngine implements JobEngineApi {
         if (record.verb === 'remix' || record.verb === 'variability') {
           // Toggles finish within a second: "not running" may mean "already applied", and a resend would flip it back.
           this.update(id, { type: 'lose', reason: `The answer to this ${record.verb} toggle was lost; it may or may not have been applied. Check with "Show Midjourney Settings" before toggling again.` });
+          return false;
+        }
+        if (unreadable !== undefined) {
+          // The service did answer (it may well have accepted the job), we just could not read it: resending could
+          // pay twice, and a service that keeps answering like this would be sent the job forever.
+          this.update(id, { type: 'lose', reason: `${unreadable} The job may have been accepted; it is not sent again. Check your Midjourney history, then retry if needed.` });
           return false;
         }
         // Not running: it never arrived (a render lives for seconds at the least). Resend.
@@ -677,10 +691,15 @@ export class JobEngine implements JobEngineApi {
     if (result.kind === 'gone') this.update(id, { type: 'lose', reason: result.reason });
     else if (result.kind === 'deadline') {
       const minutes = Math.round(this.settings.deadlineMs / 60_000);
-      this.update(id, {
-        type: 'lose',
-        reason: `No result within ${minutes >= 1 ? `${minutes} minutes` : `${Math.round(this.settings.deadlineMs / 1000)} s`}; the service gives up after 14 minutes. The job may still appear in your Midjourney history.`,
-      });
+      this.update(
+        id,
+        {
+          type: 'lose',
+          reason: `No result within ${minutes >= 1 ? `${minutes} minutes` : `${Math.round(this.settings.deadlineMs / 1000)} s`}; the service gives up after 14 minutes. The job may still appear in your Midjourney history.`,
+        },
+        // Say so when the answers came but could not be read (names the field).
+        result.lastError instanceof SchemaMismatchError ? { reasonDetails: result.lastError.message } : {},
+      );
     }
   }
 
@@ -699,6 +718,8 @@ export class JobEngine implements JobEngineApi {
     const first = !before.jobId;
     const after = this.update(id, { type: 'api', job });
     if (first && after.jobId) {
+      // The job id is what a restart needs to reattach instead of guessing: write it soon, not in 500 ms.
+      this.writer.markDirty(Math.min(ACCEPTED_WRITE_MS, this.settings.persistDelayMs));
       const channel = after.channel ?? channelOfJobId(after.jobId);
       if (channel) {
         this.scheduler.move(id, channel);

@@ -18,6 +18,7 @@ export function loadJobRecords(kv: KeyValueStore): JobRecord[] {
 
 export class BatchedJobWriter {
   private timer: { cancel(): void } | undefined;
+  private due = 0;
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
 
@@ -29,13 +30,17 @@ export class BatchedJobWriter {
     private readonly delayMs: number,
   ) {}
 
-  /** Schedules a write within `delayMs`; repeated calls in that window share it. */
-  markDirty(): void {
+  /** Schedules a write within `delayMs` (or sooner when asked); repeated calls in that window share it. */
+  markDirty(withinMs = this.delayMs): void {
     this.dirty = true;
-    this.timer ??= this.clock.setTimeout(() => {
+    const due = this.clock.now() + withinMs;
+    if (this.timer && this.due <= due) return;
+    this.timer?.cancel();
+    this.due = due;
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       void this.flush();
-    }, this.delayMs);
+    }, withinMs);
   }
 
   /** Writes now if anything changed (used before a POST, so a crash can be reconciled, and on dispose). */

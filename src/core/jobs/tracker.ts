@@ -45,7 +45,7 @@ export interface PollOptions {
 
 export type PollResult =
   | { kind: 'terminal'; job: Job }
-  | { kind: 'deadline'; job: Job | undefined }
+  | { kind: 'deadline'; job: Job | undefined; lastError?: unknown }
   | { kind: 'gone'; reason: string };
 
 /** Polls until the job is terminal, unknown to the service, or the deadline passes. */
@@ -53,6 +53,7 @@ export async function pollJob(jobId: string, options: PollOptions): Promise<Poll
   const { clock } = options;
   let interval = options.intervalMs;
   let last: Job | undefined;
+  let lastError: unknown;
   let wait = options.initialDelayMs ?? interval;
   for (;;) {
     const remaining = options.deadline - clock.now();
@@ -61,9 +62,11 @@ export async function pollJob(jobId: string, options: PollOptions): Promise<Poll
     try {
       last = await options.client.getJob(jobId, { signal: options.signal });
       options.onJob(last);
+      lastError = undefined;
       if (TERMINAL_API_STATUSES.has(last.status)) return { kind: 'terminal', job: last };
     } catch (error) {
       if (isAbortError(error) || options.signal.aborted) throw error;
+      lastError = error;
       if (error instanceof NotFoundError) return { kind: 'gone', reason: 'The service no longer knows this job (404).' };
       if (error instanceof ExpiredError) return { kind: 'gone', reason: 'The job expired on the service (410).' };
       if (error instanceof UnauthorizedError || error instanceof PaymentRequiredError) options.onAuthProblem?.(error);
@@ -79,8 +82,9 @@ export async function pollJob(jobId: string, options: PollOptions): Promise<Poll
     if (TERMINAL_API_STATUSES.has(last.status)) return { kind: 'terminal', job: last };
   } catch (error) {
     if (isAbortError(error) || options.signal.aborted) throw error;
+    lastError = error;
   }
-  return { kind: 'deadline', job: last };
+  return { kind: 'deadline', job: last, lastError };
 }
 
 /**
