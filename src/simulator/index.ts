@@ -108,16 +108,19 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-const CLI_USAGE = `usage: mj-studio simulator [--port <p>] [--time-scale <x>] [--seed <n>] [--accounts <n>] [--max-jobs <n>]
-  --port        port on 127.0.0.1 (default: a free one)
-  --time-scale  1 = real timings (default), 0.01 = a hundred times faster
-  --seed        deterministic ids, timings and pictures
-  --accounts    pre-configured channels (default 1)
-  --max-jobs    concurrent jobs per channel (default 3)`;
+const CLI_USAGE = `usage: mj-studio simulator [--port <p>] [--time-scale <x>] [--seed <n>] [--accounts <n>] [--max-jobs <n>] [--idle-exit-seconds <n>]
+  --port               port on 127.0.0.1 (default: a free one)
+  --time-scale         1 = real timings (default), 0.01 = a hundred times faster
+  --seed               deterministic ids, timings and pictures
+  --accounts           pre-configured channels (default 1)
+  --max-jobs           concurrent jobs per channel (default 3)
+  --idle-exit-seconds  exit after n seconds without requests and running jobs (default: never)`;
+
+export type SimulatorCliOptions = SimulatorOptions & { help?: boolean; idleExitSeconds?: number };
 
 /** Parse `mj-studio simulator` arguments; throws with a usage message on bad input. */
-export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions & { help?: boolean } {
-  const options: SimulatorOptions & { help?: boolean } = {};
+export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions {
+  const options: SimulatorCliOptions = {};
   const number = (flag: string, value: string | undefined, integer: boolean): number => {
     const n = Number(value);
     if (value === undefined || value === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < 0) {
@@ -146,6 +149,10 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions & 
         options.maxJobs = number(flag, value(), true);
         if (options.maxJobs < 1 || options.maxJobs > 15) throw new Error(`--max-jobs must be between 1 and 15\n${CLI_USAGE}`);
         break;
+      case '--idle-exit-seconds':
+        options.idleExitSeconds = number(flag, value(), false);
+        if (options.idleExitSeconds === 0) throw new Error(`--idle-exit-seconds must be greater than 0\n${CLI_USAGE}`);
+        break;
       case '--help':
       case '-h':
         options.help = true;
@@ -159,7 +166,7 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions & 
 
 /** `mj-studio simulator ...`: prints the origin and demo token, runs until SIGINT/SIGTERM. */
 export async function runSimulatorCli(argv: string[]): Promise<void> {
-  const { help, ...options } = parseSimulatorArgs(argv);
+  const { help, idleExitSeconds, ...options } = parseSimulatorArgs(argv);
   if (help) {
     process.stdout.write(`${CLI_USAGE}\n`);
     return;
@@ -169,12 +176,37 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
   process.stdout.write(`demo token: ${simulator.demoToken}\n`);
   process.stdout.write(`channels: ${simulator.admin.channels().join(', ') || '(none)'}\n`);
   await new Promise<void>((resolve) => {
+    let idleTimer: NodeJS.Timeout | undefined;
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      clearInterval(idleTimer);
       simulator.close().then(resolve, resolve);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    if (idleExitSeconds !== undefined) idleTimer = exitWhenIdle(simulator.admin, idleExitSeconds * 1000, stop);
   });
+}
+
+/**
+ * A detached simulator (the extension's demo backend, which outlives window reloads) must not live
+ * forever: stop once no request arrived and no job ran for `idleMs` (checked from the counters).
+ */
+function exitWhenIdle(admin: SimulatorAdmin, idleMs: number, stop: () => void): NodeJS.Timeout {
+  const running = new Set(['created', 'started', 'progress']);
+  let lastActivity = Date.now();
+  let lastRequests = -1;
+  return setInterval(() => {
+    const counters = admin.counters();
+    const requests = Object.values(counters.requests).reduce((a, b) => a + b, 0);
+    const busy = Object.entries(counters.jobsByState).some(([state, n]) => running.has(state) && n > 0);
+    if (requests !== lastRequests || busy) {
+      lastRequests = requests;
+      lastActivity = Date.now();
+    } else if (Date.now() - lastActivity >= idleMs) {
+      process.stdout.write(`idle for ${Math.round(idleMs / 1000)} s: exiting\n`);
+      stop();
+    }
+  }, Math.min(idleMs, 5_000));
 }
