@@ -5,7 +5,7 @@
 import type {
   AccountInput, ChannelState, Disposable, EngineAlert, JobEngineApi, JobStoreChange, JobStoreReader, Listener, SubmitOptions,
 } from '../core/jobs/api';
-import type { JobRecord, JobRequest, JobSource } from '../core/jobs/model';
+import type { AiDecision, JobRecord, JobRequest, JobSource } from '../core/jobs/model';
 import type { Logger } from '../core/ports';
 import type { Backend } from './demo';
 import { Emitter } from './emitter';
@@ -161,6 +161,10 @@ export class EngineHost implements JobEngineApi {
   async cancelQueue(batchId?: string): Promise<number> {
     return this.active ? this.active.engine.cancelQueue(batchId) : 0;
   }
+  async annotate(id: string, note: { ai?: AiDecision }): Promise<JobRecord | undefined> {
+    return (await this.engine()).annotate(id, note);
+  }
+
   async clearHistory(): Promise<number> {
     return (await this.engine()).clearHistory();
   }

@@ -81,6 +81,8 @@ export const GalleryItemSchema = z.strictObject({
   parentButton: z.string().optional(),
   childIds: z.array(z.string()),
   seed: z.number().optional(),
+  /** The AI assistant's decision about this grid (opt-in AI assist). */
+  ai: z.strictObject({ model: z.string(), reason: z.string(), pickedIndex: z.number().int().min(1).max(4).optional() }).optional(),
   source: SourceRefSchema.optional(),
   createdAt: z.number(),
   updatedAt: z.number(),

@@ -292,6 +292,10 @@ export class Lightbox {
       get.addEventListener('click', () => this.callbacks.action('extractSeed'));
       row('Seed', get);
     }
+    if (item.ai) {
+      const verdict = item.ai.pickedIndex !== undefined ? `Picked image ${item.ai.pickedIndex}: ${item.ai.reason}` : `No pick: ${item.ai.reason}`;
+      row('AI pick', el('span', { text: `${verdict} (${item.ai.model})` }));
+    }
     if (item.source) {
       const where = `${baseName(item.source.file)}:${item.source.line + 1}${item.source.block ? ` (${item.source.block})` : ''}`;
       const reveal = button(where, { class: 'link-button', title: `Reveal ${item.source.file} line ${item.source.line + 1}` });

@@ -1,5 +1,6 @@
 // Remembers every AI decision by local job id, so the provenance sidecar and the gallery can show
 // which model picked what and why. Persisted through the KeyValueStore port.
+import type { JobEngineApi } from '../jobs/api';
 import type { KeyValueStore } from '../ports';
 import type { AiDecision } from './types';
 
@@ -17,6 +18,17 @@ export function createAiDecisionStore(kv: KeyValueStore): AiDecisionStore {
     get: (jobId) => kv.get<AiDecision>(PREFIX + jobId),
     record: (jobId, decision) => kv.set(PREFIX + jobId, decision),
     jobIds: () => kv.keys().filter((k) => k.startsWith(PREFIX)).map((k) => k.slice(PREFIX.length)),
+  };
+}
+
+/** Decisions kept on the engine's job records, so the sidecar, the gallery and the tree all see them. */
+export function createEngineDecisionStore(engine: Pick<JobEngineApi, 'store' | 'annotate'>): AiDecisionStore {
+  return {
+    get: (jobId) => engine.store.get(jobId)?.ai,
+    record: async (jobId, decision) => {
+      await engine.annotate(jobId, { ai: decision });
+    },
+    jobIds: () => engine.store.all().filter((r) => r.ai !== undefined).map((r) => r.id),
   };
 }
 

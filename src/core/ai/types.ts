@@ -24,16 +24,8 @@ export interface AiAssistant {
   enhancePrompt(text: string, kind: PromptKind, signal?: AbortSignal): Promise<string>;
 }
 
-/** What the product remembers about one AI decision (provenance sidecar, gallery). */
-export interface AiDecision {
-  /** Model that answered, as the endpoint named it. */
-  model: string;
-  reason: string;
-  /** 1..4 when the model picked an image; absent for "no pick". */
-  pickedIndex?: number;
-  /** Epoch milliseconds. */
-  at: number;
-}
+/** What the product remembers about one AI decision (provenance sidecar, gallery): kept on the job record. */
+export type { AiDecision } from '../jobs/model';
 
 export type AiErrorCode = 'notConfigured' | 'unauthorized' | 'http' | 'network' | 'timeout' | 'badReply' | 'refused' | 'notAGrid';
 

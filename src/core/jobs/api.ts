@@ -1,6 +1,6 @@
 // The engine's public face. Every host surface (commands, tree, gallery, CodeLens, CLI) talks to the
 // engine only through these interfaces, so they can be built and tested independently.
-import type { JobRecord, JobRequest, JobSource } from './model';
+import type { AiDecision, JobRecord, JobRequest, JobSource } from './model';
 
 export interface Disposable {
   dispose(): void;
@@ -94,6 +94,8 @@ export interface JobEngineApi {
   readonly queuePaused: boolean;
   /** Cancel every queued (not yet submitted) job, optionally only of one batch. */
   cancelQueue(batchId?: string): Promise<number>;
+  /** Attach a note to a job (persisted, announced like any change); undefined for an unknown id. */
+  annotate(id: string, note: { ai?: AiDecision }): Promise<JobRecord | undefined>;
   /** Remove finished jobs from the history. */
   clearHistory(): Promise<number>;
 

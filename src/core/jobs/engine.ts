@@ -30,7 +30,7 @@ import type {
   SubmitBatchOptions,
   SubmitOptions,
 } from './api';
-import type { JobRecord, JobRequest, JobSource } from './model';
+import type { AiDecision, JobRecord, JobRequest, JobSource } from './model';
 import { isTerminal } from './model';
 import { BatchedJobWriter, loadJobRecords } from './persistence';
 import { ANY_CHANNEL, JobScheduler, slotKindOf } from './scheduler';
@@ -301,6 +301,11 @@ export class JobEngine implements JobEngineApi {
     this.queue = this.queue.filter((id) => !set.has(id));
     for (const id of doomed) this.update(id, { type: 'cancel', reason: 'Queue cancelled' });
     return doomed.length;
+  }
+
+  async annotate(id: string, note: { ai?: AiDecision }): Promise<JobRecord | undefined> {
+    const record = this.store.get(id);
+    return record ? this.put({ ...record, ...note, updatedAt: this.clock.now() }) : undefined;
   }
 
   async clearHistory(): Promise<number> {

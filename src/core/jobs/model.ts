@@ -60,6 +60,17 @@ export interface ResultAsset {
   cachedPath?: string;
 }
 
+/** What an AI assistant decided about a grid (opt-in AI assist): kept with the job, shown and saved. */
+export interface AiDecision {
+  /** Model that answered, as the endpoint named it. */
+  model: string;
+  reason: string;
+  /** 1..4 when the model picked an image; absent for "no pick". */
+  pickedIndex?: number;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
 export interface JobRecord {
   /** Local id, stable from the moment the job is queued (also used as `replyRef`). */
   id: string;
@@ -92,6 +103,8 @@ export interface JobRecord {
   /** Prompt as Midjourney echoed it (with account suffix), when known. */
   echoedPrompt?: string;
   source?: JobSource;
+  /** The AI assistant's decision about this grid, when AI assist ran on it. */
+  ai?: AiDecision;
   /** User-started jobs go ahead of batch jobs. */
   priority: 'user' | 'batch';
   /** Batch this job belongs to, if any. */

@@ -152,8 +152,10 @@ export interface Provenance {
   channel: string | undefined;
   /** Which result this file is. The CDN URL is left out: its GUID identifies the account (§10). */
   asset: { index: number; kind: string };
-  parents: { jobId: string | undefined; localId: string; verb: string; button: string | undefined; prompt: string }[];
+  parents: { jobId: string | undefined; localId: string; verb: string; button: string | undefined; prompt: string; ai?: { model: string; reason: string; pickedIndex: number | undefined } }[];
   source: { file: string; line: number; block: string | undefined; gitCommit: string | undefined } | undefined;
+  /** The AI assistant's decision about this job (model, reason, picked image), when AI assist ran. */
+  ai: { model: string; reason: string; pickedIndex: number | undefined; at: string } | undefined;
   timestamps: { queued: string; submitted: string | undefined; finished: string | undefined; saved: string };
 }
 
@@ -174,8 +176,12 @@ export function provenanceOf(job: JobRecord, asset: ResultAsset, lineage: readon
     seed: job.seed,
     channel: job.channel,
     asset: { index: asset.index, kind: asset.kind },
-    parents: lineage.map((p) => ({ jobId: p.jobId, localId: p.id, verb: p.verb, button: p.parentButton, prompt: promptOf(p) })),
+    parents: lineage.map((p) => ({
+      jobId: p.jobId, localId: p.id, verb: p.verb, button: p.parentButton, prompt: promptOf(p),
+      ...(p.ai ? { ai: { model: p.ai.model, reason: p.ai.reason, pickedIndex: p.ai.pickedIndex } } : {}),
+    })),
     source: job.source ? { file: job.source.file, line: job.source.line + 1, block: job.source.block, gitCommit: job.source.gitCommit } : undefined,
+    ai: job.ai ? { model: job.ai.model, reason: job.ai.reason, pickedIndex: job.ai.pickedIndex, at: new Date(job.ai.at).toISOString() } : undefined,
     timestamps: { queued: new Date(job.createdAt).toISOString(), submitted: iso(job.submittedAt), finished: iso(job.finishedAt), saved: new Date(now).toISOString() },
   };
 }

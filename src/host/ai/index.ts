@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import {
   AiError,
   autopilotForJobs,
-  createAiDecisionStore,
+  createEngineDecisionStore,
   createOpenAiCompatibleAssistant,
   enhancePromptLine,
   joinPromptLines,
@@ -22,7 +22,7 @@ import {
 } from '../../core/ai';
 import type { JobEngineApi } from '../../core/jobs/api';
 import { promptOf, type ResultAsset } from '../../core/jobs/model';
-import type { KeyValueStore, Logger } from '../../core/ports';
+import type { Logger } from '../../core/ports';
 import { AI_KEY_SECRET, isLoopbackEndpoint, readAiSettings } from './settings';
 import { createVscodeLmAssistant, VSCODE_LM_NO_IMAGES } from './vscodeLm';
 
@@ -31,8 +31,6 @@ export interface AiAssistDeps {
   log: Logger;
   /** Bytes of a result image (from the media cache). */
   readImage(asset: ResultAsset): Promise<AiImage>;
-  /** Where AI decisions are kept; defaults to the extension's globalState. */
-  kv?: KeyValueStore;
   /** Builds/loads the engine before jobs are looked up (EngineHost builds it lazily: pass `() => host.engine()`). */
   ready?(): Promise<unknown>;
   /** Registers a secret with the log redactor (SecretRegistry.register); returns a function that forgets it. */
@@ -55,14 +53,6 @@ function jobIdFromArg(arg: unknown): string | undefined {
   return undefined;
 }
 
-function mementoStore(memento: vscode.Memento): KeyValueStore {
-  return {
-    get: <T>(key: string) => memento.get<T>(key),
-    set: (key, value) => Promise.resolve(memento.update(key, value)),
-    keys: () => memento.keys(),
-  };
-}
-
 function isAbort(error: unknown): boolean {
   return error instanceof Error && error.name === 'AbortError';
 }
@@ -79,7 +69,7 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
   // Judging right at completion can precede the engine's download of the singles: wait for the cache.
   const readImage = async (asset: ResultAsset, signal?: AbortSignal): Promise<AiImage> =>
     deps.readImage(await waitForCachedAsset(engine.store, asset, DOWNLOAD_WAIT_MS, signal));
-  const decisions: AiDecisionStore = createAiDecisionStore(deps.kv ?? mementoStore(context.globalState));
+  const decisions: AiDecisionStore = createEngineDecisionStore(engine);
   const rewrites = new Map<string, string>();
   const rewriteChanged = new vscode.EventEmitter<vscode.Uri>();
   let rewriteCounter = 0;

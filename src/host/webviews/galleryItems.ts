@@ -120,6 +120,10 @@ export function toGalleryItem(job: JobRecord, store: Pick<JobStoreReader, 'child
   if (job.parentButton !== undefined) item.parentButton = job.parentButton;
   const seed = seedOf(job, children);
   if (seed !== undefined) item.seed = seed;
+  if (job.ai) {
+    item.ai = { model: job.ai.model, reason: job.ai.reason };
+    if (job.ai.pickedIndex !== undefined) item.ai.pickedIndex = job.ai.pickedIndex;
+  }
   if (job.source) {
     item.source = { file: job.source.file, line: job.source.line };
     if (job.source.block !== undefined) item.source.block = job.source.block;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { pickBestOfFour, autopilotForJobs } from '../../../src/core/ai/autopilot';
-import { createAiDecisionStore, createMemoryKeyValueStore } from '../../../src/core/ai/decisions';
+import { createAiDecisionStore, createEngineDecisionStore, createMemoryKeyValueStore } from '../../../src/core/ai/decisions';
 import { createOpenAiCompatibleAssistant } from '../../../src/core/ai/openai-compatible';
 import type { AiImage } from '../../../src/core/ai/types';
 import { createJobEngine } from '../../../src/core/jobs/engine';
@@ -54,7 +54,8 @@ describe('pickBestOfFour through the real engine and simulator', function () {
   it('upscales the picked quadrant (U3) and animates the upscaled single, never the grid', async () => {
     fake.respond = () => pickReply(3, 'The fox faces the light.');
     const assistant = createOpenAiCompatibleAssistant({ endpoint: fake.url, model: 'fake-vision', getKey: async () => FAKE_KEY, log });
-    const decisions = createAiDecisionStore(createMemoryKeyValueStore());
+    // As in the extension: the decision is kept on the grid's own record.
+    const decisions = createEngineDecisionStore(engine);
 
     const queued = await engine.submit({ verb: 'imagine', prompt: 'a red fox in fresh snow --ar 3:2' });
     const grid = await engine.waitFor(queued.id);
@@ -63,6 +64,8 @@ describe('pickBestOfFour through the real engine and simulator', function () {
     const result = await pickBestOfFour(engine, grid.id, assistant, { animate: true, motion: 'High', readImage, decisions, log });
     assert.equal(result.problem, undefined);
     assert.deepEqual(decisions.get(grid.id)?.pickedIndex, 3);
+    assert.equal(engine.store.get(grid.id)?.ai?.pickedIndex, 3, 'the grid record carries the decision (sidecar, gallery)');
+    assert.ok(engine.store.get(grid.id)?.ai?.reason);
 
     // The model saw four real JPEG singles.
     const parts = fake.requests.at(-1)?.body.messages?.find((m) => m.role === 'user')?.content;

@@ -90,6 +90,13 @@ export function createFakeEngine(): FakeEngine {
     resumeQueue: () => undefined,
     queuePaused: false,
     cancelQueue: unused,
+    annotate: async (id, note) => {
+      const job = jobs.get(id);
+      if (!job) return undefined;
+      const annotated = { ...job, ...note };
+      jobs.set(id, annotated);
+      return annotated;
+    },
     clearHistory: unused,
     channels: () => [],
     refreshChannels: unused,

@@ -4,7 +4,7 @@ import type { JobRecord } from '../../../src/core/jobs/model';
 import { silentLogger } from '../../../src/core/ports';
 import { GalleryConnection, type GalleryServices } from '../../../src/host/webviews/galleryConnection';
 import { displayedAssets, matchesQuery, toGalleryItem, type MediaUris } from '../../../src/host/webviews/galleryItems';
-import { DEFAULT_QUERY, HostToWebviewSchema, type HostToWebview } from '../../../src/shared/galleryProtocol';
+import { DEFAULT_QUERY, GalleryItemSchema, HostToWebviewSchema, type HostToWebview } from '../../../src/shared/galleryProtocol';
 
 const NOW = 1_750_000_000_000;
 let counter = 0;
@@ -304,5 +304,15 @@ describe('host/webviews/galleryItems', () => {
     assert.strictEqual(running.progress, 100);
     const outside = toGalleryItem(job({ assets: [{ index: 1, kind: 'image', url: 'u', cachedPath: '/etc/passwd' }] }), store, media, new Set());
     assert.deepStrictEqual(outside.assets, [{ index: 1, kind: 'image' }]);
+  });
+
+  it('carries the AI decision of a grid into its view model, and the schema accepts it', () => {
+    const store = { children: () => [], get: () => undefined };
+    const item = toGalleryItem(job({ ai: { model: 'fake-vision-1', reason: 'best light', pickedIndex: 3, at: 1 } }), store, media, new Set());
+    assert.deepStrictEqual(item.ai, { model: 'fake-vision-1', reason: 'best light', pickedIndex: 3 });
+    assert.ok(GalleryItemSchema.safeParse(item).success);
+    const noPick = toGalleryItem(job({ ai: { model: 'fake-vision-1', reason: 'the reply was not JSON', at: 1 } }), store, media, new Set());
+    assert.deepStrictEqual(noPick.ai, { model: 'fake-vision-1', reason: 'the reply was not JSON' });
+    assert.strictEqual(toGalleryItem(job(), store, media, new Set()).ai, undefined);
   });
 });

@@ -54,6 +54,10 @@ class FakeEngine implements StartableJobEngine {
   async cancelQueue(): Promise<number> {
     return 0;
   }
+  async annotate(): Promise<JobRecord | undefined> {
+    return undefined;
+  }
+
   async clearHistory(): Promise<number> {
     return 0;
   }

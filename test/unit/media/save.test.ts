@@ -61,6 +61,23 @@ describe('saveResults', () => {
     assert.equal(sanitizeSegment('a/b\\c:d*e?'), 'a-b-c-d-e');
   });
 
+  it('records the AI decision on the grid and on the upscaled child that came from it', async () => {
+    const cached = join(dir, 'cached.jpeg');
+    writeFileSync(cached, 'bytes');
+    const ai = { model: 'fake-vision-1', reason: 'sharpest composition', pickedIndex: 2, at: Date.UTC(2026, 0, 2, 3, 6, 0) };
+    const grid = completed({ ai });
+    const child = completed({ id: 'local-2', verb: 'button', request: { verb: 'button', parentJobId: JOB_ID, button: 'U2' }, parentId: 'local-1', parentButton: 'U2',
+      assets: [{ index: 1, kind: 'image', url: 'https://cdn.midjourney.com/def/0_0.jpeg' }] });
+    const cache = { get: async () => cached };
+    const [gridFile] = await saveResults(grid, { workspaceDir: dir, outputFolder: 'out', pattern: '{jobid}-{index}', cache });
+    const [childFile] = await saveResults(child, { workspaceDir: dir, outputFolder: 'out', pattern: '{jobid}-{button}-{index}', cache, lineage: [grid] });
+    const gridSidecar = JSON.parse(readFileSync(gridFile.sidecarPath, 'utf8')) as { ai: unknown };
+    assert.deepEqual(gridSidecar.ai, { model: 'fake-vision-1', reason: 'sharpest composition', pickedIndex: 2, at: '2026-01-02T03:06:00.000Z' });
+    const childSidecar = JSON.parse(readFileSync(childFile.sidecarPath, 'utf8')) as { ai?: unknown; parents: { ai?: unknown }[] };
+    assert.equal(childSidecar.ai, undefined, 'the decision belongs to the grid');
+    assert.deepEqual(childSidecar.parents[0].ai, { model: 'fake-vision-1', reason: 'sharpest composition', pickedIndex: 2 });
+  });
+
   it('parses parameters', () => {
     assert.deepEqual(parametersOf('cat --ar 2:3 --no dogs cats --tile'), { ar: '2:3', no: 'dogs cats', tile: true });
   });

@@ -238,6 +238,18 @@ describe('webview/app (jsdom)', () => {
     assert.strictEqual(h.scroller().inert, false);
   });
 
+  it('lightbox: shows the AI decision as text, with the model', async () => {
+    const h = setup();
+    const picked = makeItem(0, { ai: { model: 'fake-vision-1', reason: '<b>sharpest</b> subject', pickedIndex: 2 } });
+    init(h, 1, [picked]);
+    h.$('.job-row[data-index="0"] .tile-open')?.click();
+    await h.reply(h.requests('job')[0], { kind: 'job', item: picked, children: [] });
+    const row = h.$$('.lb-details dt').find((dt) => dt.textContent === 'AI pick');
+    assert.ok(row, 'an AI pick row');
+    assert.strictEqual(row.nextElementSibling?.textContent, 'Picked image 2: <b>sharpest</b> subject (fake-vision-1)');
+    assert.strictEqual(h.$('.lb-details b'), null, 'the reason is text, not markup');
+  });
+
   it('refreshes the open lightbox when a child of its job appears', async () => {
     const h = setup();
     init(h, 1, [makeItem(0)]);
