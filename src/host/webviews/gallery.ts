@@ -28,6 +28,8 @@ export interface GalleryForTest {
   panelMessages(): readonly HostToWebview[];
   /** Messages the sidebar view was sent, oldest first (the last 50). */
   latestMessages(): readonly HostToWebview[];
+  /** The sidebar view's HTML, once VS Code has resolved the view (for the CSP checks). */
+  latestHtml(): string | undefined;
   /** Feed a message to the panel's host side as if the webview had sent it. */
   sendFromPanel(message: unknown): Promise<void>;
 }
@@ -63,6 +65,7 @@ export function registerGallery(context: vscode.ExtensionContext, deps: GalleryD
   let panel: vscode.WebviewPanel | undefined;
   let panelConnection: GalleryConnection | undefined;
   let latestConnection: GalleryConnection | undefined;
+  let latestView: vscode.WebviewView | undefined;
 
   const localResourceRoots = [
     vscode.Uri.joinPath(context.extensionUri, 'dist'),
@@ -173,12 +176,14 @@ export function registerGallery(context: vscode.ExtensionContext, deps: GalleryD
         const lifetime: vscode.Disposable[] = [];
         const connection = connect(view.webview, 'latest', () => view.visible, lifetime);
         latestConnection = connection;
+        latestView = view;
         lifetime.push(view.onDidChangeVisibility(() => connection.onVisibilityChanged()));
         view.onDidDispose(() => {
           connection.dispose();
           connections.delete(connection);
           for (const d of lifetime) d.dispose();
           if (latestConnection === connection) latestConnection = undefined;
+          if (latestView === view) latestView = undefined;
         });
       },
     }),
@@ -194,6 +199,7 @@ export function registerGallery(context: vscode.ExtensionContext, deps: GalleryD
       panel,
       panelMessages: () => panelConnection?.postedMessages() ?? [],
       latestMessages: () => latestConnection?.postedMessages() ?? [],
+      latestHtml: () => latestView?.webview.html,
       sendFromPanel: async (message) => {
         await panelConnection?.handleMessage(message);
       },
