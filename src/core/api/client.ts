@@ -152,7 +152,7 @@ export class ApiClient {
     const { path, body } = await this.buildSubmission(request, options, false);
     return this.withPostRetry(options, async () => {
       const response = await this.send('POST', path, { ...options, body, errorContext: { resource: 'other', channel: options.channel } });
-      return this.parseJson(response, JobSchema, 'job');
+      return this.maskJob(await this.parseJson(response, JobSchema, 'job'));
     });
   }
 
@@ -175,7 +175,7 @@ export class ApiClient {
     const contentType = String(response.headers['content-type'] ?? '');
     if (!contentType.includes('text/event-stream')) {
       // An execute-once repeat (or a server ignoring stream) answers with the job as JSON.
-      const job = await this.parseJson(response, JobSchema, 'job');
+      const job = this.maskJob(await this.parseJson(response, JobSchema, 'job'));
       return { jobId: job.jobid, job, terminal: TERMINAL_API_STATUSES.has(job.status), lastSeq: -1 };
     }
     const outcome: StreamOutcome = { jobId: undefined, job: undefined, terminal: false, lastSeq: -1 };
@@ -219,7 +219,7 @@ export class ApiClient {
     const path = `/jobs/${this.safeId(jobId)}`;
     return this.withGetRetry(options, async () => {
       const response = await this.send('GET', path, { ...options, errorContext: { resource: 'job' } });
-      return this.parseJson(response, JobSchema, 'job');
+      return this.maskJob(await this.parseJson(response, JobSchema, 'job'));
     });
   }
 
@@ -485,7 +485,17 @@ export class ApiClient {
       this.logger.warn(`ignored an unexpected event: ${field} ${issue?.message ?? ''}`);
       return new SchemaMismatchError('event', field, issue?.message ?? 'is invalid');
     }
-    return result.data;
+    const event = result.data;
+    return event.event === 'initialized' || event.event === 'error' ? event : { ...event, job: this.maskJob(event.job) };
+  }
+
+  /** A job's `error`/`errorDetails` are server texts shown and stored everywhere: secrets are masked here, once. */
+  private maskJob(job: Job): Job {
+    if (job.error === undefined && job.errorDetails === undefined) return job;
+    const masked: Job = { ...job };
+    if (job.error !== undefined) masked.error = this.redact(job.error);
+    if (job.errorDetails !== undefined) masked.errorDetails = this.redact(job.errorDetails);
+    return masked;
   }
 
   /** GETs: retry network errors, timeouts and 5xx (never 596, which is a lock, not an outage). */
