@@ -27,7 +27,9 @@ const integrationSuites = {
 };
 
 const bundles = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './simulator.js', './engine.js'] },
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './simulator.js', './runtime.js'] },
+  // The heavy half (undici, zod, image codecs), required by the extension on first use.
+  { ...node, entryPoints: ['src/runtime.ts'], outfile: 'dist/runtime.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/simulator/index.ts'], outfile: 'dist/simulator.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['./simulator.js'], banner: { js: '#!/usr/bin/env node' } },
   { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', sourcemap: !production, minify: production,

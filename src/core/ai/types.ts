@@ -30,6 +30,11 @@ export type { AiDecision } from '../jobs/model';
 export type AiErrorCode = 'notConfigured' | 'unauthorized' | 'http' | 'network' | 'timeout' | 'badReply' | 'refused' | 'notAGrid';
 
 /** A typed failure whose message is safe to show and log (secrets already redacted). */
+/** An AiError recognized by shape: the assistants load from the runtime bundle, whose classes are its own. */
+export function isAiError(error: unknown): error is AiError {
+  return error instanceof Error && error.name === 'AiError' && 'code' in error;
+}
+
 export class AiError extends Error {
   override readonly name = 'AiError';
   constructor(

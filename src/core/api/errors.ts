@@ -36,6 +36,15 @@ export abstract class ApiError extends Error {
   }
 }
 
+/**
+ * The ApiError in `error`, recognized by shape rather than class: the extension loads the engine from a
+ * separate bundle on first use, so its error classes are not the host bundle's (instanceof fails).
+ */
+export function asApiError(error: unknown): (ApiError & { channel?: string }) | undefined {
+  if (!(error instanceof Error) || !('kind' in error) || typeof error.kind !== 'string' || !('serverMessage' in error)) return undefined;
+  return error as ApiError & { channel?: string };
+}
+
 export class UnauthorizedError extends ApiError {
   readonly kind = 'unauthorized';
   constructor(serverMessage?: string) {

@@ -3,28 +3,18 @@
 // until `midjourney.ai.enabled` is on: commands refuse with a pointer to the setting, no code actions,
 // no network.
 import * as vscode from 'vscode';
-import {
-  AiError,
-  autopilotForJobs,
-  createEngineDecisionStore,
-  createOpenAiCompatibleAssistant,
-  enhancePromptLine,
-  joinPromptLines,
-  pickBestOfFour,
-  promptLinesAt,
-  waitForCachedAsset,
-  whyNotPickable,
-  type AiAssistant,
-  type AiDecisionStore,
-  type AiImage,
-  type AutopilotJobOutcome,
-  type AutopilotResult,
-} from '../../core/ai';
+// Only the light parts of core/ai load with the extension; the assistants (undici, zod) come from the
+// runtime bundle when AI assist is first used.
+import { autopilotForJobs, pickBestOfFour, whyNotPickable, type AutopilotJobOutcome, type AutopilotResult } from '../../core/ai/autopilot';
+import { createEngineDecisionStore, type AiDecisionStore } from '../../core/ai/decisions';
+import { waitForCachedAsset } from '../../core/ai/images';
+import { enhancePromptLine, joinPromptLines, promptLinesAt } from '../../core/ai/prompt-text';
+import { isAiError, type AiAssistant, type AiImage } from '../../core/ai/types';
 import type { JobEngineApi } from '../../core/jobs/api';
 import { promptOf, type ResultAsset } from '../../core/jobs/model';
 import type { Logger } from '../../core/ports';
-import { AI_KEY_SECRET, isLoopbackEndpoint, readAiSettings } from './settings';
-import { createVscodeLmAssistant, VSCODE_LM_NO_IMAGES } from './vscodeLm';
+import { AI_KEY_SECRET, VSCODE_LM_NO_IMAGES, isLoopbackEndpoint, readAiSettings } from './settings';
+import { loadRuntime } from '../runtime';
 
 export interface AiAssistDeps {
   engine: JobEngineApi;
@@ -106,7 +96,7 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
   /** The configured assistant, or undefined after telling the user what is missing. */
   async function assistantFromSettings(): Promise<AiAssistant | undefined> {
     const settings = readAiSettings();
-    if (settings.provider === 'vscode-lm') return createVscodeLmAssistant({ family: settings.model || undefined, log });
+    if (settings.provider === 'vscode-lm') return loadRuntime().createVscodeLmAssistant({ family: settings.model || undefined, log });
     if (!settings.endpoint || !settings.model) {
       void vscode.window.showWarningMessage('Set "midjourney.ai.endpoint" and "midjourney.ai.model" for the openai-compatible AI provider.');
       return undefined;
@@ -118,7 +108,7 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
         .then((choice) => (choice ? vscode.commands.executeCommand('midjourney.setAiKey') : undefined));
       return undefined;
     }
-    return createOpenAiCompatibleAssistant({ endpoint: settings.endpoint, model: settings.model, getKey: readKey, log });
+    return loadRuntime().createOpenAiCompatibleAssistant({ endpoint: settings.endpoint, model: settings.model, getKey: readKey, log });
   }
 
   async function chooseGrid(): Promise<string | undefined> {
@@ -165,7 +155,7 @@ export function registerAiAssist(context: vscode.ExtensionContext, deps: AiAssis
           return result;
         } catch (error) {
           if (isAbort(error)) return undefined;
-          if (error instanceof AiError) void vscode.window.showWarningMessage(error.message);
+          if (isAiError(error)) void vscode.window.showWarningMessage(error.message);
           else {
             log.error(error instanceof Error ? error : String(error));
             void vscode.window.showErrorMessage(`Pick best of 4 failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -34,3 +34,7 @@ export function isLoopbackEndpoint(endpoint: string): boolean {
     return false;
   }
 }
+
+/** Why the vscode-lm provider cannot pick: VS Code 1.100's language model API carries text only. */
+export const VSCODE_LM_NO_IMAGES =
+  'No pick: VS Code language models accept text only in this VS Code version, so they cannot look at images. Set "midjourney.ai.provider" to "openai-compatible" to judge grids.';

@@ -4,9 +4,8 @@
 import * as vscode from 'vscode';
 import { AiError, enhanceInstructions, enhancementFromReply, type AiAssistant, type GridJudgement } from '../../core/ai';
 import type { Logger } from '../../core/ports';
+import { VSCODE_LM_NO_IMAGES } from './settings';
 
-export const VSCODE_LM_NO_IMAGES =
-  'No pick: VS Code language models accept text only in this VS Code version, so they cannot look at images. Set "midjourney.ai.provider" to "openai-compatible" to judge grids.';
 
 export function createVscodeLmAssistant(options: { family: string | undefined; log: Logger }): AiAssistant {
   const { log } = options;

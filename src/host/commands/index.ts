@@ -1,7 +1,7 @@
 // The command table: every command this module owns, one handler module each, registered in one place.
 // Commands owned elsewhere (prompts language, gallery, AI assist) are registered by their modules.
 import * as vscode from 'vscode';
-import { ApiError, ChannelLockedError, PaymentRequiredError, UnauthorizedError } from '../../core/api/errors';
+import { asApiError } from '../../core/api/errors';
 import { redactValue } from '../../core/redact';
 import { NeedsTokenError } from '../demo';
 import { handleAlert } from '../notify';
@@ -78,10 +78,11 @@ export async function reportCommandError(services: HostServices, id: string, err
   if (error instanceof UserCancelled) return;
   services.log.error(`${id} failed: ${redactValue(error)}`);
   // Recorded synchronously (before the first await) so the message is in the history when the command returns.
-  if (error instanceof UnauthorizedError) return handleAlert(services.notifier, { kind: 'unauthorized', message: error.serverMessage ?? '' });
-  if (error instanceof PaymentRequiredError) return handleAlert(services.notifier, { kind: 'paymentRequired', message: error.serverMessage ?? '' });
-  if (error instanceof ChannelLockedError && error.channel) {
-    return handleAlert(services.notifier, { kind: 'channelLocked', channel: error.channel, message: error.serverMessage ?? 'pending moderation message or CAPTCHA' });
+  const apiError = asApiError(error);
+  if (apiError?.kind === 'unauthorized') return handleAlert(services.notifier, { kind: 'unauthorized', message: apiError.serverMessage ?? '' });
+  if (apiError?.kind === 'paymentRequired') return handleAlert(services.notifier, { kind: 'paymentRequired', message: apiError.serverMessage ?? '' });
+  if (apiError?.kind === 'channelLocked' && apiError.channel) {
+    return handleAlert(services.notifier, { kind: 'channelLocked', channel: apiError.channel, message: apiError.serverMessage ?? 'pending moderation message or CAPTCHA' });
   }
   if (error instanceof NeedsTokenError) {
     const pick = await services.notifier.show('warning', 'Demo mode is off and no useapi.net API token is set.', 'Set API Token', 'Use Demo Mode');
@@ -89,7 +90,7 @@ export async function reportCommandError(services: HostServices, id: string, err
     if (pick === 'Use Demo Mode') await vscode.workspace.getConfiguration('midjourney').update('demoMode', 'auto', vscode.ConfigurationTarget.Global);
     return;
   }
-  const message = error instanceof ApiError ? (error.serverMessage ?? error.message) : error instanceof Error ? error.message : String(error);
+  const message = apiError ? (apiError.serverMessage ?? apiError.message) : error instanceof Error ? error.message : String(error);
   const pick = await services.notifier.show('error', redactValue(message), 'Show Log');
   if (pick) services.log.show();
 }

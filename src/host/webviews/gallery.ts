@@ -6,10 +6,12 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { JobStoreReader } from '../../core/jobs/api';
 import type { Logger } from '../../core/ports';
 import type { HostToWebview, ViewKind } from '../../shared/galleryProtocol';
-import { GalleryConnection, type FavouritesPort, type GalleryServices } from './galleryConnection';
+import type { FavouritesPort, GalleryConnection, GalleryServices } from './galleryConnection';
+import { fileVersion } from './fileVersion';
 import { galleryHtml } from './galleryHtml';
 import type { MediaUris } from './galleryItems';
-import { ThumbnailCache, fileVersion } from './thumbnails';
+import type { ThumbnailCache } from './thumbnails';
+import { loadRuntime } from '../runtime';
 
 export const GALLERY_VIEW_TYPE = 'midjourney.gallery';
 export const LATEST_VIEW_ID = 'midjourney.latest';
@@ -59,9 +61,12 @@ export function registerGallery(context: vscode.ExtensionContext, deps: GalleryD
   const disposables: vscode.Disposable[] = [];
   const thumbnailDir = join(context.globalStorageUri.fsPath, 'gallery-thumbnails');
   const connections = new Set<GalleryConnection>();
-  const thumbnails = new ThumbnailCache(thumbnailDir, deps.log, (source) => {
-    for (const connection of connections) connection.onThumbnailReady(source);
-  });
+  // Made when a gallery first shows: the codecs and the message schemas load with the runtime bundle.
+  let thumbnailCache: ThumbnailCache | undefined;
+  const thumbnails = (): ThumbnailCache =>
+    (thumbnailCache ??= new (loadRuntime().ThumbnailCache)(thumbnailDir, deps.log, (source) => {
+      for (const connection of connections) connection.onThumbnailReady(source);
+    }));
   let panel: vscode.WebviewPanel | undefined;
   let panelConnection: GalleryConnection | undefined;
   let latestConnection: GalleryConnection | undefined;
@@ -99,7 +104,7 @@ export function registerGallery(context: vscode.ExtensionContext, deps: GalleryD
       full,
       thumb(path) {
         if (!isInside(deps.cacheDir, path)) return undefined;
-        const lookup = thumbnails.lookup(path);
+        const lookup = thumbnails().lookup(path);
         if (lookup.kind === 'thumbnail') return uriOf(lookup.path, lookup.version);
         if (lookup.kind === 'missing') return undefined;
         return full(path);
@@ -116,7 +121,7 @@ export function registerGallery(context: vscode.ExtensionContext, deps: GalleryD
   /** Wire one webview (panel or view) to a new connection. */
   function connect(webview: vscode.Webview, view: ViewKind, isVisible: () => boolean, lifetime: vscode.Disposable[]): GalleryConnection {
     webview.options = webviewOptions;
-    const connection = new GalleryConnection({
+    const connection = new (loadRuntime().GalleryConnection)({
       view,
       post: (message) => void webview.postMessage(message),
       isVisible,
@@ -205,7 +210,7 @@ export function registerGallery(context: vscode.ExtensionContext, deps: GalleryD
       },
     }),
     dispose() {
-      thumbnails.dispose();
+      thumbnailCache?.dispose();
       panel?.dispose();
       for (const connection of connections) connection.dispose();
       connections.clear();

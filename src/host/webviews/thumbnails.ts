@@ -76,15 +76,7 @@ export function makeThumbnail(bytes: Uint8Array, maxSide = THUMBNAIL_SIZE): Buff
   return jpeg.encode({ width: small.width, height: small.height, data: small.data }, 82).data;
 }
 
-/** A stable cache-busting token of a file (as VS Code's media preview does): mtime and size. */
-export function fileVersion(path: string): string | undefined {
-  try {
-    const stat = statSync(path);
-    return `${Math.floor(stat.mtimeMs).toString(36)}-${stat.size.toString(36)}`;
-  } catch {
-    return undefined;
-  }
-}
+export { fileVersion } from './fileVersion';
 
 export type ThumbnailLookup =
   /** The small copy exists. */
