@@ -13,7 +13,7 @@ import { registerCommands } from './host/commands';
 import type { HostServices } from './host/commands/services';
 import { StudioSettings } from './host/config';
 import type { StudioConfig } from './host/configModel';
-import { BackendResolver, DemoSimulator, type Backend, type RunningSimulator } from './host/demo';
+import { BackendResolver, DemoSimulator, loseJobsOfEarlierSimulator, type Backend, type RunningSimulator } from './host/demo';
 import { EngineHost, type StartableJobEngine } from './host/engineHost';
 import { StudioLog } from './host/log';
 import { handleAlert, Notifier, type ShownNotification } from './host/notify';
@@ -52,6 +52,8 @@ export interface MidjourneyTestApi {
 // (MJ_STUDIO_TEST=1) faster still.
 const DEMO_TIME_SCALE = 0.3;
 const TEST_TIME_SCALE = 0.02;
+/** A detached demo simulator exits after this long without requests and running jobs. */
+const DEMO_IDLE_EXIT_SECONDS = 1800;
 
 let shutdown: (() => Promise<void>) | undefined;
 
@@ -60,19 +62,35 @@ export function activate(context: vscode.ExtensionContext): MidjourneyTestApi {
   const log = new StudioLog(redactor);
   const settings = new StudioSettings(log);
   const tokens = new TokenStore(context.secrets, redactor);
-  const demo = new DemoSimulator(log, { timeScale: process.env.MJ_STUDIO_TEST === '1' ? TEST_TIME_SCALE : DEMO_TIME_SCALE });
+  const testing = process.env.MJ_STUDIO_TEST === '1';
+  const demo = new DemoSimulator(log, {
+    timeScale: testing ? TEST_TIME_SCALE : DEMO_TIME_SCALE,
+    // Its own process survives window reloads; the integration tests drive an in-process one (admin API).
+    mode: testing ? 'inProcess' : 'detached',
+    port: demoPort(process.env.MJ_STUDIO_DEMO_PORT),
+    state: context.globalState,
+    logFile: join(context.globalStorageUri.fsPath, 'demo-simulator.log'),
+    idleExitSeconds: DEMO_IDLE_EXIT_SECONDS,
+    command: (args) => ({ file: process.execPath, args: [context.asAbsolutePath(join('dist', 'cli.js')), 'simulator', ...args] }),
+  });
   const resolver = new BackendResolver(demo, () => settings.current, () => tokens.has('useapi'));
   const cacheDir = join(context.globalStorageUri.fsPath, 'media');
 
-  const buildEngine = (backend: Backend): StartableJobEngine => {
+  const buildEngine = async (backend: Backend): Promise<StartableJobEngine> => {
     const config = settings.current;
-    const demoToken = backend.simulator?.demoToken;
+    const demoToken = backend.demoToken;
+    // Demo history is kept apart from the real one: its jobs exist only in the simulator and must never
+    // be reattached against useapi.net.
+    const kv = prefixedStore(context.globalState, backend.kind === 'simulator' ? 'midjourney.demo/' : 'midjourney.useapi/');
+    // A new simulator knows nothing of the demo jobs in flight on an earlier one: say so instead of a 404.
+    if (backend.kind === 'simulator' && demo.takeFreshStart()) {
+      const lost = await loseJobsOfEarlierSimulator(kv);
+      if (lost > 0) log.warn(`Demo mode: ${lost} demo job(s) in flight were lost with the earlier simulator.`);
+    }
     return createJobEngine({
       apiBaseUrl: backend.url,
       tokens: demoToken ? { getToken: async () => demoToken } : tokens,
-      // Demo history is kept apart from the real one: its jobs exist only in a simulator that is gone
-      // after a reload, and must never be reattached against useapi.net.
-      kv: prefixedStore(context.globalState, backend.kind === 'simulator' ? 'midjourney.demo/' : 'midjourney.useapi/'),
+      kv,
       logger: log,
       media: { cacheDir, maxCacheBytes: config.download.maxCacheBytes },
       options: engineOptions(config),
@@ -200,7 +218,8 @@ export function activate(context: vscode.ExtensionContext): MidjourneyTestApi {
 
   shutdown = async () => {
     await engine.dispose();
-    await demo.stop();
+    // A detached demo simulator keeps running (this may be a reload); it exits when idle.
+    await demo.release();
   };
   log.info(`Midjourney Studio ${String((context.extension.packageJSON as { version?: unknown }).version)} activated.`);
 
@@ -243,8 +262,20 @@ export async function deactivate(): Promise<void> {
   await stop?.();
 }
 
-function engineOptions(config: StudioConfig): { pollIntervalMs: number; maxConcurrentJobs: number; autoDownload: boolean } {
-  return { pollIntervalMs: config.pollIntervalMs, maxConcurrentJobs: config.maxConcurrentJobs, autoDownload: config.download.auto };
+function engineOptions(config: StudioConfig): { pollIntervalMs: number; maxConcurrentJobs: number; autoDownload: boolean; useSse: boolean } {
+  return {
+    pollIntervalMs: config.pollIntervalMs,
+    maxConcurrentJobs: config.maxConcurrentJobs,
+    autoDownload: config.download.auto,
+    // "poll" (default) survives reloads; a closed stream freezes the job on the service (CONTRACT.md §5).
+    useSse: config.jobUpdates === 'stream',
+  };
+}
+
+/** MJ_STUDIO_DEMO_PORT: a fixed port for the demo simulator (the e2e harness reads its counters there). */
+function demoPort(value: string | undefined): number {
+  const port = Number(value);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : 0;
 }
 
 /** KeyValueStore over a Memento, with every key under `prefix`. */

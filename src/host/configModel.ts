@@ -15,6 +15,8 @@ export interface StudioConfig {
   batch: { delayMs: number; sequential: boolean };
   /** Warn when one prompt expands to more jobs than this. */
   promptsMaxExpansion: number;
+  /** How running jobs are followed: polling (survives reloads) or the POST's event stream. */
+  jobUpdates: 'poll' | 'stream';
 }
 
 export type SettingGetter = (key: string) => unknown;
@@ -87,6 +89,7 @@ export function readStudioConfig(get: SettingGetter): ConfigResult {
       sequential: bool('batch.sequential', false),
     },
     promptsMaxExpansion: Math.floor(num('prompts.maxExpansion', 40, 1, 1000)),
+    jobUpdates: str('jobUpdates', 'poll', (v) => (v === 'poll' || v === 'stream' ? undefined : 'must be poll or stream.')) as 'poll' | 'stream',
   };
   return { config, warnings };
 }
@@ -95,4 +98,4 @@ export function readStudioConfig(get: SettingGetter): ConfigResult {
 export const BACKEND_SETTINGS = ['midjourney.apiBaseUrl', 'midjourney.demoMode'] as const;
 
 /** Settings that are engine options (applied by rebuilding a running engine; nothing is lost). */
-export const ENGINE_SETTINGS = ['midjourney.pollIntervalSeconds', 'midjourney.maxConcurrentJobs', 'midjourney.download.auto', 'midjourney.download.maxCacheMB'] as const;
+export const ENGINE_SETTINGS = ['midjourney.pollIntervalSeconds', 'midjourney.maxConcurrentJobs', 'midjourney.download.auto', 'midjourney.download.maxCacheMB', 'midjourney.jobUpdates'] as const;
