@@ -40,11 +40,16 @@ import { SeqTracker, sseDataMessages } from './sse';
 /** 10 MB per image (CONTRACT.md §12), checked before anything is sent. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const MAX_PROMPT_LENGTH = 5000;
+/** Largest JSON answer read (a job with its whole Discord message is ~20 KB): a hostile server cannot fill the memory. */
+const MAX_JSON_BYTES = 8 * 1024 * 1024;
+/** Error answers are shown in one line; more than this is not read. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** `cdn.midjourney.com` is only reached through the useapi CDN proxy (CONTRACT.md §10). */
 const MIDJOURNEY_CDN_ORIGIN = 'https://cdn.midjourney.com';
 /** Discord attachment links (the grid, §3.6): fetched directly, https only, never with the token. */
 const DISCORD_CDN_ORIGINS = new Set(['https://cdn.discordapp.com', 'https://media.discordapp.net']);
-const SAFE_ID = /^[A-Za-z0-9:_.-]{1,200}$/;
+/** Job and channel ids as they go into a path: no `/`, and never only dots (`..` would climb the path). */
+const SAFE_ID = /^(?!\.+$)[A-Za-z0-9:_.-]{1,200}$/;
 
 export interface ApiClientOptions {
   /** Server origin such as `https://api.useapi.net` (paths are appended). A function is read per call. */
@@ -323,7 +328,7 @@ export class ApiClient {
         throw this.transportFailure(error, options.signal, 'The download');
       }
       if (answer.statusCode !== 200) {
-        const text = await answer.body.text().catch(() => '');
+        const text = (await readBounded(answer.body, MAX_ERROR_BODY_BYTES).catch(() => undefined)) ?? '';
         throw errorFromResponse(answer.statusCode, text, { resource: 'other', knownSecrets: this.secrets() });
       }
       return answer;
@@ -416,7 +421,7 @@ export class ApiClient {
     }
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     if (ok || (options.allow404 && response.statusCode === 404)) return response;
-    const text = await response.body.text().catch(() => '');
+    const text = (await readBounded(response.body, MAX_ERROR_BODY_BYTES).catch(() => undefined)) ?? '';
     const retryAfter = response.headers['retry-after'];
     const error = errorFromResponse(response.statusCode, text, {
       ...options.errorContext,
@@ -455,8 +460,11 @@ export class ApiClient {
   private async parseJson<S extends z.ZodType>(response: Dispatcher.ResponseData, schema: S, what: string): Promise<z.infer<S>> {
     let data: unknown;
     try {
-      data = await response.body.json();
+      const text = await readBounded(response.body, MAX_JSON_BYTES);
+      if (text === undefined) throw new SchemaMismatchError(what, '(root)', `is larger than ${MAX_JSON_BYTES / 1048576} MB`);
+      data = JSON.parse(text);
     } catch (error) {
+      if (error instanceof SchemaMismatchError) throw error;
       if (error instanceof SyntaxError) throw new SchemaMismatchError(what, '(root)', 'is not valid JSON');
       throw fromTransportError(error, `Reading the ${what}`, this.requestTimeoutMs);
     }
@@ -551,6 +559,21 @@ async function readImage(path: string): Promise<Blob> {
   const sniffed = imageTypeOf(bytes);
   if (!sniffed) throw new BadRequestError(`${name} is not a PNG, JPEG, WebP or GIF image; choose an image file`);
   return new Blob([bytes], { type: sniffed });
+}
+
+/** A response body as text, or undefined (and the body destroyed) once it grows past `limit` bytes. */
+async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The image type from the file's first bytes (the name and the reported type can lie). */

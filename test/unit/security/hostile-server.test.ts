@@ -161,3 +161,72 @@ describe('hostile server answers', function () {
     assert.equal(server.seen.filter((s) => s.startsWith('POST ')).length, 1);
   });
 });
+
+describe('hostile server sizes', function () {
+  this.timeout(20_000);
+  let server: Hostile | undefined;
+  let c: ApiClient | undefined;
+  afterEach(async () => {
+    await c?.close();
+    await server?.close();
+    server = undefined;
+  });
+
+  /** Streams `total` bytes of `fill` after `head`, stopping early when the client goes away. */
+  function flood(res: ServerResponse, head: string, fill: string, total: number, type: string, status = 200): void {
+    res.writeHead(status, { 'content-type': type });
+    res.write(head);
+    const chunk = fill.repeat(Math.ceil(65536 / fill.length));
+    let sent = 0;
+    let closed = false;
+    res.on('close', () => (closed = true));
+    const pump = (): void => {
+      while (!closed && sent < total) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  }
+
+  it('a JSON answer, an error answer or an event larger than the caps is cut off with a clear error', async () => {
+    let sentBytes = 0;
+    server = await hostile((req, res) => {
+      const path = (req.url ?? '').split('?')[0];
+      res.on('finish', () => (sentBytes += 1));
+      if (path.endsWith('/jobs')) return flood(res, '{"total":0,"images":0,"videos":0,"channels":{},"pad":"', 'x', 64 * 1024 * 1024, 'application/json');
+      if (path.endsWith('/accounts')) return flood(res, '{"error":"', 'y', 64 * 1024 * 1024, 'application/json', 500);
+      flood(res, 'data: {"event":"initialized","jobId":"', 'z', 64 * 1024 * 1024, 'text/event-stream');
+    });
+    c = new ApiClient({ baseUrl: server.url, tokens: { getToken: async () => TEST_TOKEN }, retries: 0, requestTimeoutMs: 5000 });
+    const heapBefore = process.memoryUsage().heapUsed;
+    await assert.rejects(c.listRunningJobs(), (e: unknown) => e instanceof SchemaMismatchError && /larger than 8 MB/.test(e.message));
+    await assert.rejects(c.getAccounts(), (e: unknown) => e instanceof Error && /HTTP 500/.test(e.message) && e.message.length < 1000);
+    await assert.rejects(c.submitJobStreaming({ verb: 'imagine', prompt: 'a flood' }, {}), (e: unknown) => e instanceof Error && e.name === 'NetworkError');
+    assert.ok(process.memoryUsage().heapUsed - heapBefore < 48 * 1024 * 1024, 'the floods were not buffered whole');
+    assert.equal(sentBytes, 0, 'no flood was sent to its end: the client hung up');
+  });
+});
+
+describe('hostile ids', () => {
+  it('ids that would change the path are refused before any request', async () => {
+    const seen: string[] = [];
+    const server = await hostile((req, res) => {
+      seen.push(req.url ?? '');
+      json(res, 404, { error: 'Job not found' });
+    });
+    const c = new ApiClient({ baseUrl: server.url, tokens: { getToken: async () => TEST_TOKEN }, retries: 0 });
+    try {
+      for (const id of ['..', '.', '../accounts', 'a/b', 'a?b=1', 'a#b', '%2e%2e', '', 'x'.repeat(201), 'j1\u0000', 'j1 x']) {
+        await assert.rejects(c.getJob(id), /is not a valid id/, JSON.stringify(id));
+        await assert.rejects(c.cancelJob(id), /is not a valid id/, JSON.stringify(id));
+        await assert.rejects(c.resetChannel(id), /is not a valid id/, JSON.stringify(id));
+      }
+      assert.deepEqual(seen, []);
+    } finally {
+      await c.close();
+      await server.close();
+    }
+  });
+});
