@@ -26,6 +26,11 @@ export interface SimulatorAdmin {
   dropSse(options: { afterEvents: number; count: number; error?: string }): void;
   /** Delay the next `count` requests (default: all) by `ms` real milliseconds; `ms` 0 turns it off. */
   slowResponses(ms: number, count?: number): void;
+  /**
+   * The next `count` job POSTs are read at once but the job is created only `ms` real milliseconds later, whether
+   * or not the client is still waiting (a slow service that does not notice a client giving up).
+   */
+  acceptLate(ms: number, count: number): void;
   /** Jobs whose prompt contains `match` end with this outcome (until reset). */
   forceOutcome(match: string, outcome: ForcedOutcome): void;
   /** Answer 402 to every authenticated request. */
@@ -69,6 +74,9 @@ export function createAdmin(service: MidjourneyService, time: SimTime): Simulato
     },
     slowResponses: (ms, count) => {
       service.faults.slow = { ms: Math.max(0, ms), remaining: count === undefined ? Number.POSITIVE_INFINITY : nonNegativeInt(count, 'count') };
+    },
+    acceptLate: (ms, count) => {
+      service.faults.acceptLate = { ms: Math.max(0, ms), remaining: nonNegativeInt(count, 'count') };
     },
     forceOutcome: (match, outcome) => {
       if (match === '') throw new Error('match must not be empty');
@@ -117,6 +125,7 @@ const adminRoutes: Record<string, (admin: SimulatorAdmin, body: unknown) => Admi
   'reset-connection': route(z.object({ when: z.enum(['beforeAccept', 'afterAccept']), count }), (a, i) => a.resetConnection(i)),
   'drop-sse': route(z.object({ afterEvents: count, count, error: z.string().optional() }), (a, i) => a.dropSse(i)),
   slow: route(z.object({ ms: z.number().min(0), count: count.optional() }), (a, i) => a.slowResponses(i.ms, i.count)),
+  'accept-late': route(z.object({ ms: z.number().min(0), count }), (a, i) => a.acceptLate(i.ms, i.count)),
   'force-outcome': route(
     z.object({ match: z.string().min(1), status: z.enum(['failed', 'moderated']), error: z.string(), errorDetails: z.string().optional() }),
     (a, i) => a.forceOutcome(i.match, { status: i.status, error: i.error, errorDetails: i.errorDetails }),

@@ -148,6 +148,12 @@ export class SimulatorHttp {
     const body = await readJsonOrForm(req);
     if (body.stream !== undefined && typeof body.stream !== 'boolean') throw new HttpError(400, { error: 'Parameter stream must be true or false', code: 400 });
     const stream = body.stream !== false;
+    const late = this.service.faults.acceptLate;
+    if (late.ms > 0 && late.remaining > 0) {
+      late.remaining--;
+      this.service.countFault('acceptedLate');
+      await new Promise<void>((resolve) => this.time.afterReal(late.ms, resolve));
+    }
     const { job, isNew } = this.service.submit(verb, body, user);
     const faults = this.service.faults;
     if (isNew && faults.resetAfterAccept > 0) {

@@ -89,7 +89,7 @@ export interface SimulatorCounters {
   duplicateReplyRefs: string[];
   /** HTTP status of every answer outside /__sim/, e.g. `{"200": 9, "429": 2, "596": 1}`. */
   responsesByStatus: Record<string, number>;
-  /** Faults the admin switches actually applied: `force429`, `5xx`, `resetBeforeAccept`, `resetAfterAccept`, `sseDropped`, `slowed`. */
+  /** Faults the admin switches actually applied: `force429`, `5xx`, `resetBeforeAccept`, `resetAfterAccept`, `sseDropped`, `slowed`, `acceptedLate`. */
   faultsInjected: Record<string, number>;
 }
 
@@ -101,6 +101,7 @@ interface Faults {
   resetAfterAccept: number;
   dropSse: { afterEvents: number; count: number; error?: string };
   slow: { ms: number; remaining: number };
+  acceptLate: { ms: number; remaining: number };
   outcomes: { match: string; outcome: ForcedOutcome }[];
   paymentRequired: boolean;
   retryAfterSeconds: number | undefined;
@@ -117,6 +118,7 @@ function noFaults(): Faults {
     resetAfterAccept: 0,
     dropSse: { afterEvents: 0, count: 0 },
     slow: { ms: 0, remaining: 0 },
+    acceptLate: { ms: 0, remaining: 0 },
     outcomes: [],
     paymentRequired: false,
     retryAfterSeconds: undefined,
