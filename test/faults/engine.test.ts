@@ -181,6 +181,16 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'accepted after client timeout',
+    // The service creates the job 450 ms after the POST; the client gave up at 250 ms and starts looking at once.
+    options: { requestTimeoutMs: 250 },
+    before: (admin) => admin.acceptLate(450, 20),
+    expect: (f) => {
+      allCompleted(f);
+      assert.equal(f.injected.acceptedLate, 20);
+    },
+  },
+  {
     name: 'runner killed + restarted',
     during: async (run) => {
       await accepted(run, 35);

@@ -278,8 +278,12 @@ export class ApiClient {
 
   /** POST /accounts/reset/{channel}: clears a 596 lock (204). */
   async resetChannel(channel: string, options: CallOptions = {}): Promise<void> {
-    const response = await this.send('POST', `/accounts/reset/${this.safeId(channel)}`, { ...options, body: { kind: 'none' }, errorContext: { resource: 'account', channel } });
-    await response.body.dump();
+    const path = `/accounts/reset/${this.safeId(channel)}`;
+    // Clearing a lock twice is harmless, so this POST is retried like a GET.
+    await this.withGetRetry(options, async () => {
+      const response = await this.send('POST', path, { ...options, body: { kind: 'none' }, errorContext: { resource: 'account', channel } });
+      await response.body.dump();
+    });
   }
 
   // ---- downloads ----------------------------------------------------------------------------------

@@ -144,8 +144,8 @@ export class JobEngine implements JobEngineApi {
   private queue: string[] = [];
   private readonly tracking = new Map<string, Tracking>();
   private readonly cancelRequested = new Set<string>();
-  /** Jobs whose POST was answered with a body we could not read (local id → why). */
-  private readonly unreadableAnswers = new Map<string, string>();
+  /** Why a job's POST had an unknown fate (local id → the error), read once by its reconciliation. */
+  private readonly ambiguousCauses = new Map<string, ApiError>();
   private readonly alertListeners = new Set<Listener<EngineAlert>>();
   private readonly channelListeners = new Set<Listener<readonly ChannelState[]>>();
   private readonly lifetime = new AbortController();
@@ -619,8 +619,8 @@ export class JobEngine implements JobEngineApi {
       return 'done';
     }
     // The request may have been accepted: a timeout, a reset after sending, a 5xx, an unreadable 201.
-    if (error instanceof SchemaMismatchError) this.unreadableAnswers.set(id, error.message);
     if (error instanceof NetworkError || error instanceof TimeoutError || error instanceof UpstreamError || error instanceof SchemaMismatchError) {
+      this.ambiguousCauses.set(id, error);
       this.logger.warn(`job ${id}: the submission's fate is unknown (${error.kind}); looking for it on the service`);
       return 'ambiguous';
     }
@@ -632,8 +632,12 @@ export class JobEngine implements JobEngineApi {
   private async reconcile(id: string, why: 'restart' | 'ambiguous', signal: AbortSignal): Promise<boolean> {
     const record = this.mustGet(id);
     const deadline = (record.submittedAt ?? this.clock.now()) + this.settings.deadlineMs;
-    const unreadable = this.unreadableAnswers.get(id);
-    this.unreadableAnswers.delete(id);
+    const cause = this.ambiguousCauses.get(id);
+    this.ambiguousCauses.delete(id);
+    const unreadable = cause instanceof SchemaMismatchError ? cause.message : undefined;
+    // Without an answer (timeout, connection lost) the service may still be creating the job: keep looking for as
+    // long as the request was given before deciding it never arrived.
+    const lookUntil = cause instanceof TimeoutError || cause instanceof NetworkError ? this.clock.now() + Math.max(this.settings.requestTimeoutMs, 2 * this.settings.pollIntervalMs) : 0;
     let wait = this.settings.pollIntervalMs;
     for (;;) {
       try {
@@ -659,6 +663,10 @@ export class JobEngine implements JobEngineApi {
           // pay twice, and a service that keeps answering like this would be sent the job forever.
           this.update(id, { type: 'lose', reason: `${unreadable} The job may have been accepted; it is not sent again. Check your Midjourney history, then retry if needed.` });
           return false;
+        }
+        if (this.clock.now() < lookUntil) {
+          await sleep(this.clock, Math.min(this.settings.pollIntervalMs, lookUntil - this.clock.now()), signal);
+          continue;
         }
         // Not running: it never arrived (a render lives for seconds at the least). Resend.
         this.stats.resubmitted++;
