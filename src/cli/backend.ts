@@ -61,7 +61,7 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
     tokenValue = token;
   }
   // A simulator's jobs vanish with it: keep its state apart so a real run's history stays clean.
-  const kv = new JsonFileKeyValueStore(join(stateDir, kind === 'simulator' ? 'state-simulator.json' : 'state.json'));
+  const kv = new JsonFileKeyValueStore(join(stateDir, kind === 'simulator' ? 'state-simulator.json' : 'state.json'), (message) => stderr.write(`warning: ${message}\n`));
   const engine = createJobEngine({
     apiBaseUrl: origin,
     tokens: { getToken: async () => tokenValue },

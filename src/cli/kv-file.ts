@@ -1,6 +1,6 @@
 // A KeyValueStore backed by one JSON file, for the CLI: a killed and restarted run finds its queue and
 // in-flight jobs here. Writes go to a temporary file first and are renamed over the old one.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { rename, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { KeyValueStore } from '../core/ports';
@@ -9,9 +9,15 @@ export class JsonFileKeyValueStore implements KeyValueStore {
   private readonly values: Map<string, unknown>;
   private writing: Promise<void> = Promise.resolve();
 
-  /** Reads `path` now (a missing or unreadable file is an empty store). */
-  constructor(private readonly path: string) {
-    this.values = new Map(Object.entries(readJson(path)));
+  /**
+   * Reads `path` now (a missing file is an empty store). A file that is not a JSON object is moved aside to
+   * `<path>.corrupt-<time>` (never overwritten: it may hold the only record of paid jobs) and `onProblem` is told.
+   */
+  constructor(
+    private readonly path: string,
+    onProblem: (message: string) => void = () => undefined,
+  ) {
+    this.values = new Map(Object.entries(readJson(path, onProblem)));
     mkdirSync(dirname(path), { recursive: true });
   }
 
@@ -38,11 +44,23 @@ export class JsonFileKeyValueStore implements KeyValueStore {
   }
 }
 
-function readJson(path: string): Record<string, unknown> {
+function readJson(path: string, onProblem: (message: string) => void): Record<string, unknown> {
+  if (!existsSync(path)) return {};
+  let problem: string;
   try {
     const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    problem = 'is not a JSON object';
+  } catch (error) {
+    // Not the parser's message: it quotes the file's bytes.
+    problem = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
   }
+  const aside = `${path}.corrupt-${Date.now()}`;
+  try {
+    renameSync(path, aside);
+    onProblem(`The state file ${path} ${problem}; it was moved to ${aside} and a new one is started. Jobs recorded only there are not followed.`);
+  } catch {
+    onProblem(`The state file ${path} ${problem} and could not be moved aside; a new one replaces it.`);
+  }
+  return {};
 }

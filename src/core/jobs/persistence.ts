@@ -1,9 +1,11 @@
 // Saves the job history (queue, in-flight jobs, finished jobs) through the KeyValueStore port, batched:
 // many changes in a short window become one write.
 import type { Clock, KeyValueStore, Logger } from '../ports';
-import type { JobRecord } from './model';
+import type { JobRecord, JobState } from './model';
 
 export const JOBS_KEY = 'midjourney.jobs.v1';
+
+const KNOWN_STATES: ReadonlySet<string> = new Set<JobState>(['queued', 'submitting', 'running', 'completed', 'moderated', 'failed', 'cancelled', 'lost']);
 
 interface PersistedJobs {
   version: 1;
@@ -13,7 +15,8 @@ interface PersistedJobs {
 export function loadJobRecords(kv: KeyValueStore): JobRecord[] {
   const stored = kv.get<PersistedJobs>(JOBS_KEY);
   if (!stored || stored.version !== 1 || !Array.isArray(stored.records)) return [];
-  return stored.records.filter((r) => r && typeof r.id === 'string' && typeof r.state === 'string' && r.request !== undefined);
+  // A record in a state this version does not know would never end (and a resumed run would wait on it).
+  return stored.records.filter((r) => r && typeof r.id === 'string' && KNOWN_STATES.has(r.state) && r.request !== undefined && typeof r.request === 'object');
 }
 
 export class BatchedJobWriter {
