@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureVsCodeServer, packageVsix, makeRunDir, installVsix, startServer, launchBrowser, repoRoot, workspaceDir, artifactsDir, writeResult, cleanup, log } from './vscode.mjs';
+import { ensureVsCodeServer, packageVsix, makeRunDir, installVsix, startServer, launchBrowser, repoRoot, workspaceDir, artifactsDir, writeResult, cleanup, log, freePort, stopDetachedSimulators } from './vscode.mjs';
 
 const only = process.argv.slice(2);
 const screenshotDir = join(artifactsDir, 'e2e');
@@ -16,7 +16,9 @@ const codeServer = ensureVsCodeServer();
 const vsix = packageVsix();
 const run = makeRunDir('e2e');
 installVsix(codeServer, run, vsix);
-const server = await startServer({ codeServer, run, kind: 'code-server' });
+// The demo simulator runs in its own process on this port, so scenarios can read its /__sim/ counters.
+process.env.MJ_STUDIO_DEMO_PORT ??= String(await freePort());
+const server = await startServer({ codeServer, run, kind: 'code-server', env: { MJ_STUDIO_DEMO_PORT: process.env.MJ_STUDIO_DEMO_PORT } });
 const browser = await launchBrowser(run);
 const { workbench } = await import(pathToFileURL(join(repoRoot, 'test', 'e2e', 'workbench.ts')).href);
 let passes = 0;
@@ -54,6 +56,8 @@ try {
 } finally {
   await browser.close().catch(() => undefined);
   await server.stop();
+  // It outlives the extension host by design (window reloads); not this run.
+  stopDetachedSimulators(run);
   writeResult('e2e', { passes, failures, pending: 0 });
   if (failures) console.error(server.output().split('\n').slice(-30).join('\n'));
   cleanup(run);

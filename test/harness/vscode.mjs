@@ -1,7 +1,7 @@
 // Shared harness: installs and starts a real VS Code server (code-server's, see ../shared/HARNESS.md),
 // packages the extension as a .vsix and installs it, and drives Debian's chromium with Playwright.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -136,6 +136,21 @@ export async function launchBrowser(run, { viewport = { width: 1400, height: 900
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
+}
+
+/**
+ * Stops the demo simulators the extension of this run started in their own processes (they survive
+ * the server by design): the processes whose command line runs `simulator` from this run's extensions.
+ */
+export function stopDetachedSimulators(run) {
+  const extensions = join(run, 'extensions');
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmdline;
+    try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    if (cmdline.includes('simulator') && cmdline.some((a) => a.startsWith(extensions))) {
+      try { process.kill(Number(pid), 'SIGTERM'); log(`stopped the demo simulator (pid ${pid})`); } catch { /* gone */ }
+    }
+  }
 }
 
 export function writeResult(suite, result) {
