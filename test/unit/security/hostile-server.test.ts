@@ -204,7 +204,7 @@ describe('hostile server sizes', function () {
     await assert.rejects(c.listRunningJobs(), (e: unknown) => e instanceof SchemaMismatchError && /larger than 8 MB/.test(e.message));
     await assert.rejects(c.getAccounts(), (e: unknown) => e instanceof Error && /HTTP 500/.test(e.message) && e.message.length < 1000);
     await assert.rejects(c.submitJobStreaming({ verb: 'imagine', prompt: 'a flood' }, {}), (e: unknown) => e instanceof Error && e.name === 'NetworkError');
-    assert.ok(process.memoryUsage().heapUsed - heapBefore < 48 * 1024 * 1024, 'the floods were not buffered whole');
+    assert.ok(process.memoryUsage().heapUsed - heapBefore < 80 * 1024 * 1024, 'the floods were not buffered whole');
     assert.equal(sentBytes, 0, 'no flood was sent to its end: the client hung up');
   });
 });

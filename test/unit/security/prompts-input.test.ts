@@ -91,6 +91,15 @@ describe('hostile .prompts files', function () {
     for (const job of analysis.jobs) assert.ok(job.request.prompt.length <= 5000, 'no job over the prompt limit');
   });
 
+  it('core/prompts handles a file just under the size cap (tens of thousands of prompts) without failing', () => {
+    const line = 'a lighthouse on a cliff at dusk --ar 16:9\n';
+    const text = line.repeat(Math.floor(MAX_PROMPTS_FILE_BYTES / line.length));
+    assert.equal(promptsFileProblem(Buffer.from(text)), undefined);
+    const analysis = analyzeFile(text, { file: '/tmp/big.prompts', fileDir: '/tmp', fileExists: () => false, workspaceRoot: '/tmp' });
+    assert.equal(analysis.jobs.length, Math.floor(MAX_PROMPTS_FILE_BYTES / line.length));
+    assert.equal(analysis.diagnostics.filter((d) => d.severity === 'error').length, 0);
+  });
+
   it('a malformed prompts file gets line:column diagnostics saying what to fix, and run sends nothing', async () => {
     writeFileSync(join(dir, 'bad.prompts'), 'a {red, blue cat\n--ar banana\n@repeat 999\na cat --no\na fine dog\n');
     const c = capture(dir);
