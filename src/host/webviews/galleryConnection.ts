@@ -41,6 +41,8 @@ const DELTA_DELAY_MS = 80;
 const NEEDS_PROMPT = new Set(['Custom Zoom']);
 const NEEDS_MASK = new Set(['Vary (Region)']);
 const KEEP_POSTED = 50;
+/** Longest description of a rejected message in the log and in the error reply. */
+const MAX_ISSUE_LENGTH = 200;
 
 export class GalleryConnection {
   private query: GalleryQuery = DEFAULT_QUERY;
@@ -82,7 +84,8 @@ export class GalleryConnection {
     const parsed = WebviewToHostSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const where = issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid';
+      // Capped: zod names unknown keys, and a hostile key may be megabytes long.
+      const where = shorten(issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid', MAX_ISSUE_LENGTH);
       this.services.log.warn(`gallery: rejected a webview message (${where})`);
       const requestId = requestIdOf(raw);
       if (requestId !== undefined) this.post({ type: 'reply', requestId, ok: false, error: `Invalid request (${where})` });

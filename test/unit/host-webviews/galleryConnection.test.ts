@@ -115,6 +115,21 @@ describe('host/webviews/galleryConnection', () => {
     assert.strictEqual(h.posted.length, before, 'nothing to answer');
   });
 
+  it('does not echo a huge hostile key into the log or the error reply', async () => {
+    const h = setup();
+    const warnings: string[] = [];
+    const connection = new GalleryConnection({ view: 'gallery', post: (m) => h.posted.push(m), isVisible: () => true, media }, {
+      store: h.store, log: { ...silentLogger, warn: (m: string) => warnings.push(m) }, favourites: { get: () => [], set: async () => undefined },
+      executeCommand: async () => undefined, openGallery: async () => undefined, now: () => NOW, setTimer: () => ({ cancel: () => undefined }),
+    });
+    await connection.handleMessage({ type: 'request', requestId: 'big', body: { kind: 'job', id: 'x', ['k'.repeat(100_000)]: 1 } });
+    const reply = h.last();
+    assert.ok(reply.type === 'reply' && !reply.ok && reply.requestId === 'big');
+    assert.ok(reply.error.length < 300, `error reply of ${reply.error.length} chars`);
+    assert.strictEqual(warnings.length, 1);
+    assert.ok(warnings[0].length < 300, `log line of ${warnings[0].length} chars`);
+  });
+
   it('serves pages of the filtered list and locates jobs', async () => {
     const h = setup();
     const jobs = Array.from({ length: 30 }, (_, i) => job({ request: { verb: 'imagine', prompt: i % 2 ? `odd cat ${i}` : `even dog ${i}` } }));
