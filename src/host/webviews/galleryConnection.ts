@@ -209,6 +209,8 @@ export class GalleryConnection {
         await this.runAction(body);
         return { kind: 'action' };
       case 'openInGallery':
+        // An id from the webview must name a job we have, or the panel would open on nothing.
+        if (body.id !== undefined && !this.services.store.get(body.id)) throw new Error('This job is no longer in the history.');
         await this.services.openGallery(body.id);
         return { kind: 'openInGallery' };
     }

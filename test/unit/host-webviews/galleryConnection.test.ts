@@ -274,6 +274,10 @@ describe('host/webviews/galleryConnection', () => {
     assert.deepStrictEqual(h.last(), { type: 'reveal', id: a.id });
     await h.request({ kind: 'openInGallery', id: a.id });
     assert.deepStrictEqual(h.opened, [a.id]);
+    const unknown = await h.request({ kind: 'openInGallery', id: 'no-such-job' }, 'r2');
+    assert.ok(unknown.type === 'reply' && !unknown.ok && unknown.requestId === 'r2', 'an unknown job is an error');
+    await h.request({ kind: 'openInGallery' }, 'r3');
+    assert.deepStrictEqual(h.opened, [a.id, undefined], 'nothing opened for the unknown job; no id just opens the panel');
   });
 
   it('a finished thumbnail refreshes the job it belongs to', async () => {
