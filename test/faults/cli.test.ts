@@ -194,6 +194,15 @@ const SCENARIOS: CliScenario[] = [
       assert.equal(f.injected.slowed, 15);
     },
   },
+  {
+    name: 'accepted after client timeout',
+    // The job is created 2.5 s after the POST; --time-scale 0.01 makes the client give up at 2 s.
+    before: (admin) => admin.acceptLate(2500, 10),
+    expect: (f) => {
+      allCompleted(f);
+      assert.equal(f.injected.acceptedLate, 10);
+    },
+  },
   { name: 'runner SIGKILLed + rerun', killAfter: 35, expect: (f) => assert.equal(f.completed + f.lost, PROMPTS) },
   {
     name: 'all together',
@@ -203,6 +212,7 @@ const SCENARIOS: CliScenario[] = [
       admin.set5xxRate(0.05, 502);
       admin.resetConnection({ when: 'beforeAccept', count: 8 });
       admin.slowResponses(2500, 8);
+      admin.acceptLate(2500, 4);
     },
     during: async (admin, channels) => {
       await whenAccepted(admin, 10);

@@ -182,9 +182,9 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'accepted after client timeout',
-    // The service creates the job 450 ms after the POST; the client gave up at 250 ms and starts looking at once.
-    options: { requestTimeoutMs: 250 },
-    before: (admin) => admin.acceptLate(450, 20),
+    // The service creates the job 500 ms after the POST; the client gave up at 400 ms and starts looking at once.
+    options: { requestTimeoutMs: 400 },
+    before: (admin) => admin.acceptLate(500, 20),
     expect: (f) => {
       allCompleted(f);
       assert.equal(f.injected.acceptedLate, 20);
@@ -207,6 +207,7 @@ const SCENARIOS: Scenario[] = [
       admin.resetConnection({ when: 'beforeAccept', count: 8 });
       admin.dropSse({ afterEvents: 4, count: 8 });
       admin.slowResponses(800, 10);
+      admin.acceptLate(500, 5);
     },
     during: async (run) => {
       await accepted(run, 10);

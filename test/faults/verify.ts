@@ -94,7 +94,7 @@ export function figuresLine(name: string, figures: Figures, prompts: number, ela
     `      [faults] ${name.padEnd(26)} completed ${figures.completed}/${prompts}, failed ${figures.failed}, lost ${figures.lost}; ` +
     `accepted ${figures.accepted}, duplicates ${figures.duplicates}; ` +
     `injected 429 ${i['429'] ?? 0} (forced ${i.force429 ?? 0}), 596 ${i['596'] ?? 0}, 5xx ${i['5xx'] ?? 0}, resets ${resets} ` +
-    `(before ${i.resetBeforeAccept ?? 0}/after ${i.resetAfterAccept ?? 0}), sse drops ${i.sseDropped ?? 0}, slowed ${i.slowed ?? 0}; ` +
+    `(before ${i.resetBeforeAccept ?? 0}/after ${i.resetAfterAccept ?? 0}), sse drops ${i.sseDropped ?? 0}, slowed ${i.slowed ?? 0}, accepted late ${i.acceptedLate ?? 0}; ` +
     `requests/job ${(figures.requests / prompts).toFixed(2)}; elapsed ${(elapsedMs / 1000).toFixed(1)} s`
   );
 }

@@ -639,6 +639,7 @@ export class JobEngine implements JobEngineApi {
     // long as the request was given before deciding it never arrived.
     const lookUntil = cause instanceof TimeoutError || cause instanceof NetworkError ? this.clock.now() + Math.max(this.settings.requestTimeoutMs, 2 * this.settings.pollIntervalMs) : 0;
     let wait = this.settings.pollIntervalMs;
+    let lookWait = this.settings.pollIntervalMs;
     for (;;) {
       try {
         const job = await findJobByReplyRef(this.client, id, (jobId) => this.store.byJobId(jobId) !== undefined, signal);
@@ -665,7 +666,8 @@ export class JobEngine implements JobEngineApi {
           return false;
         }
         if (this.clock.now() < lookUntil) {
-          await sleep(this.clock, Math.min(this.settings.pollIntervalMs, lookUntil - this.clock.now()), signal);
+          await sleep(this.clock, Math.min(lookWait, lookUntil - this.clock.now()), signal);
+          lookWait = Math.min(this.settings.maxPollIntervalMs, lookWait * 2);
           continue;
         }
         // Not running: it never arrived (a render lives for seconds at the least). Resend.
