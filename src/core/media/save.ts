@@ -1,6 +1,7 @@
 // Saving results into the workspace: a naming template with sanitized segments (never outside the
 // output folder), and a provenance sidecar `<file>.json` beside each file. Never a token.
-import { copyFile, mkdir, writeFile, access } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, lstat, mkdir, realpath, writeFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { JobRecord, ResultAsset } from '../jobs/model';
 import { promptOf } from '../jobs/model';
@@ -38,12 +39,16 @@ export async function saveResults(job: JobRecord, options: SaveOptions): Promise
   for (const asset of assets) {
     const cached = await options.cache.get(asset.url, options.signal);
     const relativeName = renderPattern(options.pattern || DEFAULT_OUTPUT_PATTERN, job, asset, now);
-    const target = await uniquePath(join(outputDir, relativeName + (extname(cached) || '.bin')));
-    if (!isInside(outputDir, target)) throw new Error(`refusing to write outside the output folder: ${relativeName}`);
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(cached, target);
+    const wanted = join(outputDir, relativeName + (extname(cached) || '.bin'));
+    if (!isInside(outputDir, wanted)) throw new Error(`refusing to write outside the output folder: ${relativeName}`);
+    await mkdir(outputDir, { recursive: true });
+    // A linked folder inside the output folder (e.g. from a cloned repository) must not lead the files elsewhere.
+    await checkRealDirInside(outputDir, dirname(wanted), relativeName);
+    await mkdir(dirname(wanted), { recursive: true });
+    await checkRealDirInside(outputDir, dirname(wanted), relativeName);
+    const target = await copyToNewFile(cached, wanted);
     const sidecarPath = `${target}.json`;
-    await writeFile(sidecarPath, `${JSON.stringify(provenanceOf(job, asset, options.lineage ?? [], now), null, 2)}\n`, 'utf8');
+    await writeFile(sidecarPath, `${JSON.stringify(provenanceOf(job, asset, options.lineage ?? [], now), null, 2)}\n`, { encoding: 'utf8', flag: 'wx' });
     saved.push({ path: target, sidecarPath, asset });
   }
   return saved;
@@ -106,17 +111,41 @@ function shortJobId(job: JobRecord): string {
   return digits ?? job.id;
 }
 
-async function uniquePath(path: string): Promise<string> {
+/**
+ * Copies to `path`, or `<path>-2`, `-3`… when taken. Never overwrites and never writes through a link: the copy
+ * fails on anything already there (a dangling link included), and a name whose sidecar exists is skipped.
+ */
+async function copyToNewFile(source: string, path: string): Promise<string> {
   const ext = extname(path);
   const base = path.slice(0, path.length - ext.length);
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? path : `${base}-${n}${ext}`;
+    if (await exists(`${candidate}.json`)) continue;
     try {
-      await access(candidate);
-    } catch {
+      await copyFile(source, candidate, constants.COPYFILE_EXCL);
       return candidate;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
     }
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws when `dir` (or its nearest existing ancestor) really lies outside `outputDir` once links are resolved. */
+async function checkRealDirInside(outputDir: string, dir: string, shown: string): Promise<void> {
+  const realOut = await realpath(outputDir);
+  let existing = dir;
+  while (!(await exists(existing)) && isInside(outputDir, existing)) existing = dirname(existing);
+  const real = await realpath(existing);
+  if (real !== realOut && !isInside(realOut, real)) throw new Error(`refusing to write outside the output folder: ${shown} leads to ${real} through a link`);
 }
 
 function isInside(dir: string, path: string): boolean {

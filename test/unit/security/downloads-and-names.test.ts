@@ -3,7 +3,7 @@
 // never sends the token elsewhere, caps the size even when the server streams without a length, and
 // leaves nothing behind; saveResults writes only inside the output folder with sanitized names.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -213,4 +213,42 @@ describe('file names built from hostile prompts', () => {
       assert.ok(everything.every((f) => basename(f) !== 'passwd' && basename(f) !== 'hosts'));
     });
   }
+});
+
+describe('links inside the output folder', () => {
+  let dir: string;
+  let cached: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mj-sec-links-'));
+    cached = join(dir, 'cached.jpeg');
+    writeFileSync(cached, 'bytes');
+    mkdirSync(join(dir, 'workspace', 'out'), { recursive: true });
+    mkdirSync(join(dir, 'outside'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const save = (pattern: string) => saveResults(jobWith('a cat'), { workspaceDir: join(dir, 'workspace'), outputFolder: 'out', pattern, cache: { get: async () => cached } });
+
+  it('a linked folder that leads outside is refused, and nothing is created there', async () => {
+    symlinkSync(join(dir, 'outside'), join(dir, 'workspace', 'out', 'link'));
+    await assert.rejects(save('link/{prompt}'), /refusing to write outside the output folder: .* through a link/);
+    await assert.rejects(save('link/deeper/{prompt}'), /through a link/);
+    assert.deepEqual(readdirSync(join(dir, 'outside')), []);
+  });
+
+  it('a dangling link at the target name is never written through; an existing sidecar is not overwritten', async () => {
+    symlinkSync(join(dir, 'outside', 'planted.jpeg'), join(dir, 'workspace', 'out', 'x.jpeg'));
+    writeFileSync(join(dir, 'workspace', 'out', 'x-2.jpeg.json'), 'somebody else\'s sidecar');
+    const saved = await save('x');
+    assert.equal(basename(saved[0].path), 'x-3.jpeg');
+    assert.deepEqual(readdirSync(join(dir, 'outside')), [], 'nothing written through the link');
+    assert.equal(readFileSync(join(dir, 'workspace', 'out', 'x-2.jpeg.json'), 'utf8'), 'somebody else\'s sidecar');
+  });
+
+  it('an output folder that is itself a link (the user chose it) is fine', async () => {
+    symlinkSync(join(dir, 'outside'), join(dir, 'workspace', 'linked-out'));
+    const saved = await saveResults(jobWith('a cat'), { workspaceDir: join(dir, 'workspace'), outputFolder: 'linked-out', pattern: '{prompt}', cache: { get: async () => cached } });
+    assert.equal(saved.length, 1);
+    assert.deepEqual(readdirSync(join(dir, 'outside')).sort(), ['a-cat.jpeg', 'a-cat.jpeg.json']);
+  });
 });
