@@ -37,6 +37,8 @@ export interface SimulatorOptions {
   promoFooterRate?: number;
   /** If set, only these tokens (plus the demo token) authenticate; default any `user:<digits>-<alnum>`. */
   acceptedTokens?: string[];
+  /** Pixels on the long side of rendered singles, 8–512 (default 512); small values make load tests cheaper. */
+  mediaLongSide?: number;
 }
 
 export interface RunningSimulator {
@@ -71,7 +73,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     acceptedTokens: options.acceptedTokens ? [...options.acceptedTokens, DEMO_TOKEN] : undefined,
   });
   const admin = createAdmin(service, time);
-  const http = new SimulatorHttp(service, new MediaStore(), time, admin);
+  const longSide = options.mediaLongSide === undefined ? undefined : Math.min(512, Math.max(8, Math.round(options.mediaLongSide)));
+  const http = new SimulatorHttp(service, new MediaStore(undefined, longSide), time, admin);
   const server = createServer((req, res) => http.handle(req, res));
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {

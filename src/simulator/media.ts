@@ -60,8 +60,8 @@ export function gridSize(aspect: string): Size {
 }
 
 /** Pixel size actually rendered for a single (long side ≤ 512). */
-function renderSize(real: Size): Size {
-  const scale = SINGLE_LONG_SIDE / Math.max(real.width, real.height);
+function renderSize(real: Size, longSide = SINGLE_LONG_SIDE): Size {
+  const scale = longSide / Math.max(real.width, real.height);
   return { width: Math.max(8, Math.round(real.width * scale)), height: Math.max(8, Math.round(real.height * scale)) };
 }
 
@@ -165,7 +165,11 @@ export class MediaStore {
   private videoFiles: Buffer[] | undefined;
   private previewWebp: Buffer | undefined | null;
 
-  constructor(private readonly mediaDir: string | undefined = findMediaDir()) {}
+  /** `longSide`: pixels rendered on the long side of a single (default 512; smaller is cheaper for load tests). */
+  constructor(
+    private readonly mediaDir: string | undefined = findMediaDir(),
+    private readonly longSide = SINGLE_LONG_SIDE,
+  ) {}
 
   private cached(key: string, make: () => Buffer): Buffer {
     const hit = this.cache.get(key);
@@ -180,7 +184,7 @@ export class MediaStore {
   }
 
   private pixels(source: PictureSource, variant: number): { pixels: Buffer; size: Size } {
-    const size = renderSize(singleSize(source.aspect));
+    const size = renderSize(singleSize(source.aspect), this.longSide);
     return { pixels: drawPicture(source.seedText, source.salt, variant, size), size };
   }
 

@@ -60,7 +60,8 @@ interface CliScenario {
 }
 
 async function runCliScenario(scenario: CliScenario): Promise<Figures> {
-  const sim = await startSimulator({ timeScale: 0.01, seed: 4321, accounts: 2, maxJobs: 5 });
+  // Small pictures: the runner still downloads and saves 400 files per scenario, without the rendering cost.
+  const sim = await startSimulator({ timeScale: 0.01, seed: 4321, accounts: 2, maxJobs: 5, mediaLongSide: 32 });
   const dir = mkdtempSync(join(tmpdir(), 'mj-faults-cli-'));
   try {
     const channels = sim.admin.channels();
