@@ -3,9 +3,8 @@
 // (and, in demo mode, the simulator) is built on first use — a command, a visible view, the gallery.
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import { readCachedImage } from './core/ai';
+import { readCachedImage } from './core/ai/images';
 import type { JobEngineApi, JobStoreReader } from './core/jobs/api';
-import { createJobEngine } from './core/jobs';
 import type { KeyValueStore } from './core/ports';
 import { SecretRegistry } from './core/redact';
 import { AUTOPILOT_JOBS_COMMAND, registerAiAssist } from './host/ai';
@@ -21,6 +20,7 @@ import { TokenStore, type TokenKind } from './host/secrets';
 import { StudioStatusBar } from './host/status';
 import { ChannelModesStore, ChannelsTreeProvider, type ChannelsTreeRow } from './host/views/channelsTree';
 import { JobsTreeProvider, type JobsTreeRow } from './host/views/jobsTree';
+import { loadRuntime } from './host/runtime';
 import { registerPromptsLanguage } from './host/language';
 import { registerGallery, type GalleryHandle } from './host/webviews/gallery';
 
@@ -87,7 +87,8 @@ export function activate(context: vscode.ExtensionContext): MidjourneyTestApi {
       const lost = await loseJobsOfEarlierSimulator(kv);
       if (lost > 0) log.warn(`Demo mode: ${lost} demo job(s) in flight were lost with the earlier simulator.`);
     }
-    return createJobEngine({
+    // The engine (undici, zod) comes from the runtime bundle, loaded here on first use, not at activation.
+    return loadRuntime().createJobEngine({
       apiBaseUrl: backend.url,
       tokens: demoToken ? { getToken: async () => demoToken } : tokens,
       kv,
