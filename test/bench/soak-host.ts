@@ -43,7 +43,7 @@ export interface SoakResult {
   reload: { ms: number; records: number } | undefined;
   load: { ms: number; records: number; bytes: number } | undefined;
   /** Heap (MB) after the run, after the reload (history trimmed to what was persisted), after the simulator forgot its jobs. */
-  heapBreakdown: { afterRun: number; recordsInMemory: number; afterReload: number; afterSimulatorReset: number } | undefined;
+  heapBreakdown: { afterRun: number; recordsInMemory: number; withoutEngine: number; afterReload: number; afterSimulatorReset: number } | undefined;
   elapsedSeconds: number;
   jobsPerSecond: number;
   simulator: { acceptedJobs: number; duplicateReplyRefs: number; imaginePosts: number };
@@ -175,10 +175,12 @@ export async function run(): Promise<void> {
     const afterRun = heapNow();
     const recordsInMemory = api.engine.store.all().length;
     await invalidate();
+    const withoutEngine = heapNow();
     const t0 = performance.now();
     await api.backend();
     const records = api.engine.store.all().length;
     reload = { ms: performance.now() - t0, records };
+    const afterReload = heapNow();
     // The same persisted records, parsed and loaded into a fresh JobStore alone (median of 5).
     const text = JSON.stringify({ version: 1, records: api.engine.store.all() });
     const times: number[] = [];
@@ -195,9 +197,8 @@ export async function run(): Promise<void> {
     load = { ms: median(times), records: loaded, bytes: Buffer.byteLength(text) };
     // Where the growth lives: the engine's in-memory history (only the newest maxHistory finished jobs
     // come back after a reload) and the in-process demo simulator's own job table.
-    const afterReload = heapNow();
     simulator.admin.reset();
-    heapBreakdown = { afterRun, recordsInMemory, afterReload, afterSimulatorReset: heapNow() };
+    heapBreakdown = { afterRun, recordsInMemory, withoutEngine, afterReload, afterSimulatorReset: heapNow() };
   }
 
   const result: SoakResult = {
@@ -225,8 +226,8 @@ export async function run(): Promise<void> {
   if (reload) say(`store reload (engine rebuilt from globalState, incl. channel read): ${reload.ms.toFixed(1)} ms for ${reload.records} records`);
   if (load) say(`store load (JSON.parse + loadJobRecords + JobStore.upsert, median of 5): ${load.ms.toFixed(1)} ms for ${load.records} records, ${(load.bytes / 1024).toFixed(0)} KiB persisted`);
   if (heapBreakdown && reload) {
-    const { afterRun, recordsInMemory, afterReload, afterSimulatorReset } = heapBreakdown;
-    say(`heap: ${afterRun.toFixed(1)} MB after the run (${recordsInMemory} jobs in the engine's memory) → ${afterReload.toFixed(1)} MB after the reload (${reload.records} jobs) → ${afterSimulatorReset.toFixed(1)} MB once the in-process simulator forgot its ${result.simulator.acceptedJobs} jobs`);
+    const { afterRun, recordsInMemory, withoutEngine, afterReload, afterSimulatorReset } = heapBreakdown;
+    say(`heap: ${afterRun.toFixed(1)} MB after the run (${recordsInMemory} jobs in the engine's memory) → ${withoutEngine.toFixed(1)} MB with the engine dropped → ${afterReload.toFixed(1)} MB after the reload (${reload.records} jobs) → ${afterSimulatorReset.toFixed(1)} MB once the in-process simulator forgot its ${result.simulator.acceptedJobs} jobs`);
   }
   if (!invalidate) say('store load: not measured (the engine facade has no invalidate())');
   say(`total: ${result.elapsedSeconds.toFixed(1)} s elapsed; ${result.jobsPerSecond.toFixed(1)} jobs/s over the job loop (${loopSeconds.toFixed(1)} s)`);
