@@ -24,6 +24,8 @@ const EXTRA_CHANNELS = Number(process.env.MJ_SOAK_EXTRA_CHANNELS ?? 3);
 const CHANNEL_SLOTS = 12;
 /** Downloads render JPEGs in this same process (the demo simulator is in-process): off unless asked. */
 const DOWNLOAD = process.env.MJ_SOAK_DOWNLOAD === '1';
+/** `poll` or `stream` (the midjourney.jobUpdates setting); unset = the default. */
+const JOB_UPDATES = process.env.MJ_SOAK_JOB_UPDATES;
 
 interface HeapSample {
   jobs: number;
@@ -101,6 +103,10 @@ export async function run(): Promise<void> {
   const api = await vscode.extensions.getExtension<MidjourneyTestApi>(EXTENSION_ID)!.activate();
   const config = vscode.workspace.getConfiguration('midjourney');
   await config.update('download.auto', DOWNLOAD, vscode.ConfigurationTarget.Global);
+  // How jobs are followed: the user's default (poll every pollIntervalSeconds) unless asked for stream.
+  if (JOB_UPDATES) await config.update('jobUpdates', JOB_UPDATES, vscode.ConfigurationTarget.Global);
+  const now = vscode.workspace.getConfiguration('midjourney'); // a fresh read: `config` is a snapshot
+  const updates = `jobUpdates ${now.get<string>('jobUpdates') ?? '?'}, poll every ${now.get<number>('pollIntervalSeconds') ?? '?'} s`;
   await api.secrets.delete('useapi');
   await api.setSimulatorTimeScale(TIME_SCALE);
   const backend = await api.backend();
@@ -112,7 +118,7 @@ export async function run(): Promise<void> {
   }
   const channels = await api.engine.refreshChannels();
   const capacity = channels.reduce((sum, c) => sum + Math.min(c.maxJobs, c.maxImageJobs), 0);
-  say(`${JOBS} imagine jobs at time scale ${TIME_SCALE}; ${channels.length} channels, ${capacity} image slots (demo simulator: 1 channel of 3, +${EXTRA_CHANNELS} added with configureAccount); downloads ${DOWNLOAD ? 'on' : 'off'}`);
+  say(`${JOBS} imagine jobs at time scale ${TIME_SCALE}; ${channels.length} channels, ${capacity} image slots (demo simulator: 1 channel of 3, +${EXTRA_CHANNELS} added with configureAccount); downloads ${DOWNLOAD ? 'on' : 'off'}; ${updates}`);
 
   const gc = findGc();
   const heapNow = (): number => {
@@ -233,4 +239,5 @@ export async function run(): Promise<void> {
   say(`total: ${result.elapsedSeconds.toFixed(1)} s elapsed; ${result.jobsPerSecond.toFixed(1)} jobs/s over the job loop (${loopSeconds.toFixed(1)} s)`);
   console.log(`MJ_SOAK ${JSON.stringify(result)}`);
   await config.update('download.auto', undefined, vscode.ConfigurationTarget.Global);
+  if (JOB_UPDATES) await config.update('jobUpdates', undefined, vscode.ConfigurationTarget.Global);
 }
