@@ -51,6 +51,8 @@ export function promptsFile(dir: string, name: string, count = PROMPTS): string 
 
 interface CliScenario {
   name: string;
+  /** Simulator and runner time scale (default 0.01: a render takes ~0.3 s). */
+  timeScale?: number;
   sse?: boolean;
   before?(admin: SimulatorAdmin, channels: string[]): void;
   /** Kill the first run after this many accepted jobs, then run again. */
@@ -61,16 +63,18 @@ interface CliScenario {
 
 async function runCliScenario(scenario: CliScenario): Promise<Figures> {
   // Small pictures: the runner still downloads and saves 400 files per scenario, without the rendering cost.
-  const sim = await startSimulator({ timeScale: 0.01, seed: 4321, accounts: 2, maxJobs: 5, mediaLongSide: 32 });
+  const timeScale = scenario.timeScale ?? 0.01;
+  const sim = await startSimulator({ timeScale, seed: 4321, accounts: 2, maxJobs: 5, mediaLongSide: 32 });
   const dir = mkdtempSync(join(tmpdir(), 'mj-faults-cli-'));
   try {
     const channels = sim.admin.channels();
     promptsFile(dir, scenario.name);
-    const args = ['run', 'batch.prompts', '--api-base', sim.url, '--time-scale', '0.01', '--json', '--state', 'state', '--out', 'out', ...(scenario.sse ? ['--sse'] : [])];
+    const args = ['run', 'batch.prompts', '--api-base', sim.url, '--time-scale', String(timeScale), '--json', '--state', 'state', '--out', 'out', ...(scenario.sse ? ['--sse'] : []), ...(process.env.FAULTS_DEBUG ? ['-v'] : [])];
     const env = { USEAPI_TOKEN: CLI_TOKEN };
     scenario.before?.(sim.admin, channels);
     const started = Date.now();
     let unrecordedAtKill = 0;
+    let firstStderr = '';
     let run = startCli(dir, args, env);
     const during = scenario.during?.(sim.admin, channels, sim);
     if (scenario.killAfter !== undefined) {
@@ -81,6 +85,7 @@ async function runCliScenario(scenario: CliScenario): Promise<Figures> {
       assert.ok(!exited, 'the run ended before it could be killed');
       run.child.kill('SIGKILL');
       const killed = await run.exit;
+      firstStderr = killed.stderr;
       assert.equal(killed.signal, 'SIGKILL');
       // Jobs whose acceptance was not on disk yet: a restart can only find them while they still run.
       const records = new JsonFileKeyValueStore(join(dir, 'state', 'state.json')).get<{ records: { state: string; jobId?: string }[] }>(JOBS_KEY)?.records ?? [];
@@ -100,6 +105,9 @@ async function runCliScenario(scenario: CliScenario): Promise<Figures> {
     const report = lines.find((l) => l.type === 'report');
     assert.ok(report, `no final report (exit ${result.code}): ${result.stderr.slice(-2000)}`);
     const outcomes: LocalOutcome[] = lines.filter((l) => l.type === 'job').map((l) => ({ id: l.id ?? '', jobId: l.jobId, state: l.state ?? '', reason: l.reason }));
+    if (process.env.FAULTS_DEBUG) {
+      for (const ref of counters.duplicateReplyRefs) console.log(ref, '\nFIRST RUN:\n', firstStderr.split('\n').filter((l) => l.includes(ref)).join('\n'), '\nSECOND RUN:\n', result.stderr.split('\n').filter((l) => l.includes(ref)).join('\n'));
+    }
     const figures = await verifyOutcomes(`cli ${scenario.name}`, PROMPTS, outcomes, counters, replyRefLookup(sim.url, CLI_TOKEN));
     assert.equal(report.completed, figures.completed, 'the report agrees with the job lines');
     assert.equal(result.code, figures.completed === PROMPTS ? 0 : 1, `exit code ${result.code}: ${result.stderr.slice(-1000)}`);
@@ -207,11 +215,15 @@ const SCENARIOS: CliScenario[] = [
   { name: 'runner SIGKILLed + rerun', killAfter: 35, expect: (f) => assert.equal(f.completed + f.lost, PROMPTS) },
   {
     name: 'all together',
+    // Renders of ~1.5 s: at 0.01 a job can finish (0.3 s) before a look slowed by these very faults sees it
+    // running, and the service lists running jobs only. Real renders take 30 s.
+    timeScale: 0.05,
     killAfter: 45,
     before: (admin) => {
       admin.force429(15);
       admin.set5xxRate(0.05, 502);
       admin.resetConnection({ when: 'beforeAccept', count: 8 });
+      // Slowed and accepted late, a POST's job appears 5 s after it was sent: within 3x the 2 s client timeout.
       admin.slowResponses(2500, 8);
       admin.acceptLate(2500, 4);
     },
@@ -224,10 +236,8 @@ const SCENARIOS: CliScenario[] = [
       await whenAccepted(admin, 60);
       admin.unlockChannel(channels[1]);
     },
-    expect: (f) => {
-      assert.ok((f.injected['596'] ?? 0) >= 1, 'the lock was met');
-      assert.equal(f.completed + f.lost, PROMPTS);
-    },
+    // (The lock may be learnt from GET /accounts after a 429 instead of from a 596: both are fine.)
+    expect: (f) => assert.equal(f.completed + f.lost, PROMPTS),
   },
 ];
 

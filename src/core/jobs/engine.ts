@@ -635,9 +635,10 @@ export class JobEngine implements JobEngineApi {
     const cause = this.ambiguousCauses.get(id);
     this.ambiguousCauses.delete(id);
     const unreadable = cause instanceof SchemaMismatchError ? cause.message : undefined;
-    // Without an answer (timeout, connection lost) the service may still be creating the job: keep looking for as
-    // long as the request was given before deciding it never arrived.
-    const lookUntil = cause instanceof TimeoutError || cause instanceof NetworkError ? this.clock.now() + Math.max(this.settings.requestTimeoutMs, 2 * this.settings.pollIntervalMs) : 0;
+    // Without an answer (timeout, connection lost) the service may still be creating the job: keep looking for twice
+    // as long as the request was given before deciding it never arrived. A job that appears later than that (over
+    // 3x the request timeout after its POST) can still be sent twice; a longer look only delays honest resends.
+    const lookUntil = cause instanceof TimeoutError || cause instanceof NetworkError ? this.clock.now() + Math.max(2 * this.settings.requestTimeoutMs, 2 * this.settings.pollIntervalMs) : 0;
     let wait = this.settings.pollIntervalMs;
     let lookWait = this.settings.pollIntervalMs;
     for (;;) {
