@@ -43,6 +43,12 @@ export class SimulatorHttp {
     const pathname = url.pathname;
 
     if (pathname.startsWith('/__sim/')) {
+      // Only JSON changes settings: a web page in a browser can send simple (text/form) POSTs to loopback without a
+      // preflight, but not application/json, which needs CORS the simulator never grants.
+      if (method === 'POST' && !(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+        sendJson(res, 415, { error: 'Admin requests need Content-Type: application/json', code: 415 });
+        return;
+      }
       const body = method === 'POST' ? await readJsonOrForm(req) : {};
       const result = handleAdminRequest(this.admin, method, pathname.slice('/__sim/'.length), body);
       if (result === undefined) sendEmpty(res, 204);

@@ -230,3 +230,27 @@ describe('hostile ids', () => {
     }
   });
 });
+
+describe('the simulator admin interface from a web page', () => {
+  it('refuses the POSTs a browser sends without a preflight (text, form, no body); JSON still works', async () => {
+    const { startSimulator } = await import('../../../src/simulator');
+    const sim = await startSimulator({ timeScale: 0.01 });
+    try {
+      for (const [headers, body] of [
+        [{ 'content-type': 'text/plain' }, '{"count":5}'],
+        [{ 'content-type': 'application/x-www-form-urlencoded' }, 'count=5'],
+        [{}, undefined],
+      ] as const) {
+        const response = await fetch(`${sim.url}/__sim/force-429`, { method: 'POST', headers, body });
+        assert.equal(response.status, 415);
+        assert.match(await response.text(), /need Content-Type: application\/json/);
+      }
+      assert.equal((await fetch(`${sim.url}/__sim/reset`, { method: 'POST' })).status, 415);
+      const json = await fetch(`${sim.url}/__sim/force-429`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"count":1}' });
+      assert.equal(json.status, 204);
+      assert.equal(sim.admin.counters().faultsInjected.force429 ?? 0, 0);
+    } finally {
+      await sim.close();
+    }
+  });
+});
