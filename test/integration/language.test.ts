@@ -163,6 +163,14 @@ describe('prompts language', () => {
     assert.equal(api.engine.store.all().length, before, 'nothing was queued');
   });
 
+  it('refuses to run a binary file as prompts (a NUL byte), sending nothing', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'prompts', content: 'a castle \u0000\u0001PNG on a cliff\n' });
+    await vscode.window.showTextDocument(document);
+    const before = api.engine.store.all().length;
+    await vscode.commands.executeCommand('midjourney.runPromptsFile', document.uri);
+    assert.equal(api.engine.store.all().length, before, 'nothing was queued');
+  });
+
   it('sends a prompt from its lens and shows its live status until the results arrive', async () => {
     const source = fixture('single.prompts');
     const document = await open(source);

@@ -5,7 +5,7 @@ import type { JobEngineApi } from '../../core/jobs/api';
 import type { JobRecord } from '../../core/jobs/model';
 import type { Logger } from '../../core/ports';
 import {
-  analyzeFile, estimateRun, formatEstimate, withImageUrls, type ExpandedJob, type FileAnalysis, type PromptAnalysis, type PromptDiagnostic,
+  analyzeFile, estimateRun, formatEstimate, promptsFileProblem, withImageUrls, type ExpandedJob, type FileAnalysis, type PromptAnalysis, type PromptDiagnostic,
 } from '../../core/prompts';
 import { analyzeOptionsFor, type LanguageSettings, type PromptsDocuments } from './documents';
 import { LANGUAGE_ID } from './diagnostics';
@@ -120,6 +120,12 @@ export class PromptCommands {
   private async runFile(uri: unknown, block: unknown): Promise<void> {
     const document = await this.documentFor(uri);
     if (!document) return;
+    // The CLI's guard, on the text VS Code decoded: a binary or oversized file is not a list of prompts.
+    const fileProblem = promptsFileProblem(new TextEncoder().encode(document.getText()));
+    if (fileProblem) {
+      void vscode.window.showErrorMessage(`Midjourney: nothing was sent: ${fileProblem}`);
+      return;
+    }
     const analysis = this.documents.get(document);
     const blockName = typeof block === 'string' ? block : undefined;
     const prompts = blockName === undefined ? analysis.prompts : analysis.prompts.filter((p) => p.node.block?.name === blockName);
