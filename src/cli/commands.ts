@@ -10,9 +10,11 @@ import { ApiError } from '../core/api/errors';
 import type { JobEngineOptions } from '../core/jobs/engine';
 import type { JobRecord, JobRequest, ImageInput } from '../core/jobs/model';
 import { isTerminal } from '../core/jobs/model';
+import { addAiDecisionToSidecars } from '../core/media/save';
 import { expandFile, hasErrors, promptsFileProblem } from '../core/prompts';
 import type { Backend, BackendOptions } from './backend';
 import { CliUsageError, openBackend } from './backend';
+import { cliAutopilot } from './autopilot';
 import { followJobs, summaryLine } from './follow';
 import type { CliIo } from './io';
 import { EXIT_INTERRUPTED, EXIT_JOBS_FAILED, EXIT_OK, EXIT_USAGE } from './io';
@@ -87,8 +89,8 @@ async function withBackend(values: CommonValues, io: CliIo, body: (backend: Back
 
 /** `mj-studio run <file.prompts> [--out dir] [--api-base url] [--channel id] [--json]` */
 export async function runPromptsFile(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(argv, { defaults: { type: 'string' } });
-  if (positionals.length !== 1) throw new CliUsageError('usage: mj-studio run <file.prompts> [--out dir] [--api-base url] [--channel id] [--json]');
+  const { values, positionals } = parse(argv, { defaults: { type: 'string' }, autopilot: { type: 'boolean' }, 'autopilot-animate': { type: 'boolean' } });
+  if (positionals.length !== 1) throw new CliUsageError('usage: mj-studio run <file.prompts> [--out dir] [--api-base url] [--channel id] [--json] [--autopilot [--autopilot-animate]]');
   const file = resolve(io.cwd, positionals[0]);
   let bytes: Buffer;
   try {
@@ -127,8 +129,13 @@ export async function runPromptsFile(argv: string[], io: CliIo): Promise<number>
   }
   const out = resolve(io.cwd, values.out ?? 'midjourney');
   const gitCommit = gitCommitOf(fileDir);
+  // --autopilot for every grid of the run, or only for the prompts of `@autopilot` blocks.
+  const autopilotAll = values.autopilot === true || values['autopilot-animate'] === true;
+  const autopilotWanted = autopilotAll || jobs.some((job) => job.autopilot === true);
   return withBackend(values, io, async (backend) => {
     const engine = backend.engine;
+    // Before anything is sent: a missing model configuration is a usage error, not a half-run batch.
+    const autopilot = autopilotWanted ? cliAutopilot(backend, io.env, values['autopilot-animate'] === true) : undefined;
     // Same file, same content → same batch: a restarted run resumes it instead of sending it again.
     const fingerprint = createHash('sha256').update(`${file}\0${text}`).digest('hex').slice(0, 16);
     let batchId = `run-${fingerprint}`;
@@ -145,7 +152,26 @@ export async function runPromptsFile(argv: string[], io: CliIo): Promise<number>
       { batchId },
     );
     if (!values.json) io.stderr.write(`${records.length} jobs from ${relative(io.cwd, file)}\n`);
-    const report = await followJobs(backend, records.map((r) => r.id), io, { out, pattern: values.pattern, json: values.json === true });
+    const picks = autopilot?.run(records.filter((_, i) => autopilotAll || jobs[i]?.autopilot === true).map((r) => r.id));
+    let report = await followJobs(backend, records.map((r) => r.id), io, { out, pattern: values.pattern, json: values.json === true });
+    if (picks && !report.interrupted) {
+      const outcomes = await picks;
+      for (const outcome of outcomes) {
+        const grid = engine.store.get(outcome.jobId);
+        // The grid was saved before it was judged: its sidecars get the decision now.
+        if (grid?.ai) await addAiDecisionToSidecars(report.files.map((f) => `${f}.json`), grid);
+        const decision = outcome.result?.decision ?? grid?.ai;
+        const line = outcome.error ?? (decision ? (decision.pickedIndex ? `picked image ${decision.pickedIndex}: ${decision.reason}` : `no pick: ${decision.reason}`) : 'no decision');
+        if (values.json) io.stdout.write(`${JSON.stringify({ type: 'autopilot', jobId: grid?.jobId, decision, error: outcome.error })}\n`);
+        else io.stderr.write(`autopilot ${grid?.jobId ?? outcome.jobId}: ${line}\n`);
+      }
+      // The upscales (and videos) the picks created are results of the run too.
+      const created = outcomes.flatMap((o) => o.result?.createdJobIds ?? []);
+      if (created.length > 0) {
+        const more = await followJobs(backend, created, io, { out, pattern: values.pattern, json: values.json === true });
+        report = { ...more, total: report.total + more.total, completed: report.completed + more.completed, notCompleted: report.notCompleted + more.notCompleted, files: [...report.files, ...more.files], elapsedMs: report.elapsedMs + more.elapsedMs };
+      }
+    }
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ type: 'report', batchId, total: report.total, completed: report.completed, notCompleted: report.notCompleted, files: report.files.length, elapsedMs: report.elapsedMs, interrupted: report.interrupted })}\n`);
     } else {

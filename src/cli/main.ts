@@ -30,6 +30,9 @@ options:
   --time-scale <x>           run the built-in simulator and the engine's waits x times real time
                              (e.g. 0.01 for demos and tests against a scaled simulator)
   --sse                      follow jobs by their event stream (fewer requests; a stopped run cannot be resumed)
+  --autopilot                run: an AI model picks the best of each grid and upscales it (MJ_AI_MODEL,
+                             MJ_AI_KEY, MJ_AI_ENDPOINT: any OpenAI-compatible endpoint); --autopilot-animate
+                             also animates the pick. '@autopilot' in a file does this for its prompts only
   -v, --verbose              log requests and retries to stderr
 
 Without USEAPI_TOKEN and --api-base, jobs run against the built-in simulator (nothing leaves the machine).

@@ -1,7 +1,7 @@
 // Saving results into the workspace: a naming template with sanitized segments (never outside the
 // output folder), and a provenance sidecar `<file>.json` beside each file. Never a token.
 import { constants } from 'node:fs';
-import { copyFile, lstat, mkdir, realpath, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { JobRecord, ResultAsset } from '../jobs/model';
 import { promptOf } from '../jobs/model';
@@ -188,6 +188,35 @@ export interface Provenance {
   timestamps: { queued: string; submitted: string | undefined; finished: string | undefined; saved: string };
 }
 
+/** The sidecar form of an AI decision. */
+function aiProvenance(ai: NonNullable<JobRecord['ai']>): NonNullable<Provenance['ai']> {
+  return { model: ai.model, reason: ai.reason, pickedIndex: ai.pickedIndex, at: new Date(ai.at).toISOString() };
+}
+
+/**
+ * Adds `job.ai` to the sidecars already written for `job`: an autopilot pick is made after the grid's
+ * files were saved. Only sidecars of this job change (matched by localId); each is replaced atomically.
+ * Returns how many were updated.
+ */
+export async function addAiDecisionToSidecars(sidecarPaths: readonly string[], job: JobRecord): Promise<number> {
+  if (!job.ai) return 0;
+  let updated = 0;
+  for (const path of sidecarPaths) {
+    let provenance: Provenance;
+    try {
+      provenance = JSON.parse(await readFile(path, 'utf8')) as Provenance;
+    } catch {
+      continue;
+    }
+    if (provenance.localId !== job.id) continue;
+    const temporary = `${path}.${process.pid}.tmp`;
+    await writeFile(temporary, `${JSON.stringify({ ...provenance, ai: aiProvenance(job.ai) }, null, 2)}\n`, { encoding: 'utf8', flag: 'wx' });
+    await rename(temporary, path);
+    updated++;
+  }
+  return updated;
+}
+
 export function provenanceOf(job: JobRecord, asset: ResultAsset, lineage: readonly JobRecord[], now: number): Provenance {
   const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
   const prompt = promptOf(job);
@@ -210,7 +239,7 @@ export function provenanceOf(job: JobRecord, asset: ResultAsset, lineage: readon
       ...(p.ai ? { ai: { model: p.ai.model, reason: p.ai.reason, pickedIndex: p.ai.pickedIndex } } : {}),
     })),
     source: job.source ? { file: job.source.file, line: job.source.line + 1, block: job.source.block, gitCommit: job.source.gitCommit } : undefined,
-    ai: job.ai ? { model: job.ai.model, reason: job.ai.reason, pickedIndex: job.ai.pickedIndex, at: new Date(job.ai.at).toISOString() } : undefined,
+    ai: job.ai ? aiProvenance(job.ai) : undefined,
     timestamps: { queued: new Date(job.createdAt).toISOString(), submitted: iso(job.submittedAt), finished: iso(job.finishedAt), saved: new Date(now).toISOString() },
   };
 }

@@ -12,6 +12,7 @@ import type { CliIo } from '../../../src/cli/io';
 import { JsonFileKeyValueStore } from '../../../src/cli/kv-file';
 import { startSimulator } from '../../../src/simulator';
 import type { RunningSimulator } from '../../../src/simulator';
+import { pickReply, startFakeOpenAi, type FakeOpenAi } from '../../fixtures/fake-openai/server';
 
 const TOKEN = 'user:1234-engineTestToken00000';
 
@@ -149,5 +150,50 @@ describe('mj-studio CLI', function () {
     const counters = sim.admin.counters();
     assert.equal(counters.acceptedJobs, 5, 'each prompt accepted exactly once');
     assert.deepEqual(counters.duplicateReplyRefs, []);
+  });
+});
+
+describe('mj-studio run --autopilot', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let ai: FakeOpenAi;
+  const KEY = 'sk-test-fake-cli-autopilot-key-0000';
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mj-cli-ai-'));
+    ai = await startFakeOpenAi();
+    ai.respond = () => pickReply(3, 'the clearest silhouette');
+  });
+  afterEach(async () => {
+    await ai.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('picks the best of each grid, upscales it (U3), animates the single, and records why — without leaking the key', async () => {
+    writeFileSync(join(dir, 'art.prompts'), 'a lighthouse in a storm --ar 3:2\n');
+    const c = capture(dir, { MJ_AI_MODEL: 'fake-vision-1', MJ_AI_ENDPOINT: ai.url, MJ_AI_KEY: KEY });
+    const code = await runCli(['run', 'art.prompts', '--autopilot-animate', '--json', '--out', 'out', '--time-scale', '0.01'], c.io);
+    assert.equal(code, 0, c.stderr());
+    assert.equal(ai.requests.length, 1, 'one judgement for one grid');
+    assert.equal(ai.requests[0].authorization, `Bearer ${KEY}`);
+    const lines = c.stdout().trim().split('\n').map((l) => JSON.parse(l) as { type: string; decision?: { pickedIndex?: number; reason: string; model: string } });
+    const pick = lines.find((l) => l.type === 'autopilot');
+    assert.equal(pick?.decision?.pickedIndex, 3);
+    assert.equal(pick?.decision?.reason, 'the clearest silhouette');
+    const sidecars = files(join(dir, 'out')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(f, 'utf8')) as { button?: string; jobType?: string; ai?: { pickedIndex?: number } });
+    assert.ok(sidecars.some((s) => s.ai?.pickedIndex === 3), 'the grid sidecar carries the decision');
+    assert.ok(sidecars.some((s) => s.button === 'U3'), 'the picked quadrant was upscaled and saved');
+    assert.ok(sidecars.some((s) => s.button === 'Animate (High motion)' && s.jobType === 'video'), 'the upscaled single was animated');
+    const everything = c.stdout() + c.stderr() + files(join(dir, 'out')).filter((f) => f.endsWith('.json')).map((f) => readFileSync(f, 'utf8')).join('');
+    assert.ok(!everything.includes(KEY) && !everything.includes(KEY.slice(8)), 'the AI key appears nowhere');
+  });
+
+  it('refuses before sending anything when no model is configured (exit 2)', async () => {
+    writeFileSync(join(dir, 'art.prompts'), 'a lighthouse in a storm\n');
+    const c = capture(dir, {});
+    const code = await runCli(['run', 'art.prompts', '--autopilot', '--out', 'out', '--time-scale', '0.01'], c.io);
+    assert.equal(code, 2);
+    assert.match(c.stderr(), /MJ_AI_MODEL/);
+    assert.equal(files(join(dir, 'out')).length, 0);
+    assert.equal(ai.requests.length, 0);
   });
 });
