@@ -366,8 +366,8 @@ class Analyzer {
   private analyzePrompt(node: PromptNode, scope: Scope): PromptAnalysis {
     const resolved = this.resolveScope(scope);
     // Image paths are checked against the disk, which may have changed: such prompts are always re-checked.
-    scope.imageFree ??= !IMAGE_PATH_LIKE.test(scope.key);
-    const cacheable = scope.imageFree && !IMAGE_PATH_LIKE.test(node.text.text);
+    scope.imageFree ??= !mayNameImagePath(scope.key);
+    const cacheable = scope.imageFree && !mayNameImagePath(node.text.text);
     const promptKey = cacheable ? `${node.block?.name ?? ''}\u0000${this.text.slice(node.start, node.end)}` : '';
     if (cacheable) {
       const hit = this.previous?.scopes.get(scope.key)?.get(promptKey);
@@ -479,7 +479,7 @@ class Analyzer {
       source,
       jobType: video ? 'video' : 'image',
       variant: 0,
-      estimate: estimateJob(applied.length ? own.params.concat(applied) : own.params, video),
+      estimate: estimateJob(own.params, applied, video),
     };
     if (scope.channel) job.channel = scope.channel;
     if (scope.out) job.outPattern = scope.out;
@@ -687,6 +687,12 @@ function describeCount(own: number, r: ResolvedScope, repeat: number): string {
 
 /** Text that may name a workspace image (checked on disk, so never cached); URLs do not count. */
 const IMAGE_PATH_LIKE = /(?:^|[\s{},])(?!https?:\/\/)[^\s{},]*\.(?:png|jpe?g|webp|gif)(?=$|[\s{},:])/i;
+const IMAGE_EXTENSION = /\.(?:png|jpe?g|webp|gif)/i;
+
+/** Whether `text` may name a workspace image. The cheap extension scan first: most prompts name none. */
+function mayNameImagePath(text: string): boolean {
+  return IMAGE_EXTENSION.test(text) && IMAGE_PATH_LIKE.test(text);
+}
 
 interface Assembly { words: string[]; length: number; imagePaths: ImagePathRef[] | undefined }
 
