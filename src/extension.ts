@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { readCachedImage } from './core/ai/images';
 import type { JobEngineApi, JobStoreReader } from './core/jobs/api';
+import type { JobEngineOptions } from './core/jobs/engine';
 import type { KeyValueStore } from './core/ports';
 import { SecretRegistry } from './core/redact';
 import { AUTOPILOT_JOBS_COMMAND, registerAiAssist } from './host/ai';
@@ -263,13 +264,15 @@ export async function deactivate(): Promise<void> {
   await stop?.();
 }
 
-function engineOptions(config: StudioConfig): { pollIntervalMs: number; maxConcurrentJobs: number; autoDownload: boolean; useSse: boolean } {
+function engineOptions(config: StudioConfig): JobEngineOptions {
   return {
     pollIntervalMs: config.pollIntervalMs,
     maxConcurrentJobs: config.maxConcurrentJobs,
     autoDownload: config.download.auto,
     // "poll" (default) survives reloads; a closed stream freezes the job on the service (CONTRACT.md §5).
     useSse: config.jobUpdates === 'stream',
+    batchDelayMs: config.batch.delayMs,
+    batchSequential: config.batch.sequential,
   };
 }
 

@@ -28,6 +28,8 @@ const COMMON_OPTIONS = {
   pattern: { type: 'string' },
   'time-scale': { type: 'string' },
   sse: { type: 'boolean' },
+  delay: { type: 'string' },
+  sequential: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -44,6 +46,8 @@ function parse<const O extends NonNullable<ParseArgsConfig['options']>>(argv: st
 function backendOptions(values: CommonValues, io: CliIo): BackendOptions {
   const scale = values['time-scale'] === undefined ? undefined : Number(values['time-scale']);
   if (scale !== undefined && !(scale > 0)) throw new CliUsageError('--time-scale must be a positive number');
+  const delaySeconds = values.delay === undefined ? 0 : Number(values.delay);
+  if (!(delaySeconds >= 0 && delaySeconds <= 600)) throw new CliUsageError('--delay must be a number of seconds from 0 to 600');
   return {
     apiBase: values['api-base'] ?? (io.env.MJ_STUDIO_API_BASE || undefined),
     stateDir: values.state ? resolve(io.cwd, values.state) : resolve(io.cwd, '.mj-studio'),
@@ -51,7 +55,13 @@ function backendOptions(values: CommonValues, io: CliIo): BackendOptions {
     verbose: values.verbose,
     // Polling by default: a job whose event stream closes freezes on the service (CONTRACT.md §5), so a
     // run stopped with Ctrl-C or killed could not be picked up again. --sse trades that for fewer requests.
-    engineOptions: { useSse: values.sse === true, ...(scale !== undefined ? scaledTimings(scale) : {}) },
+    engineOptions: {
+      useSse: values.sse === true,
+      ...(scale !== undefined ? scaledTimings(scale) : {}),
+      // Batch pacing, as the extension's midjourney.batch.* settings (the delay is in real seconds).
+      batchDelayMs: delaySeconds * 1000,
+      batchSequential: values.sequential === true,
+    },
     env: io.env,
     stderr: io.stderr,
   };

@@ -30,6 +30,8 @@ options:
   --time-scale <x>           run the built-in simulator and the engine's waits x times real time
                              (e.g. 0.01 for demos and tests against a scaled simulator)
   --sse                      follow jobs by their event stream (fewer requests; a stopped run cannot be resumed)
+  --delay <seconds>          run: wait this long between two submissions of the batch
+  --sequential               run: send the next prompt only when the previous one has finished
   --autopilot                run: an AI model picks the best of each grid and upscales it (MJ_AI_MODEL,
                              MJ_AI_KEY, MJ_AI_ENDPOINT: any OpenAI-compatible endpoint); --autopilot-animate
                              also animates the pick. '@autopilot' in a file does this for its prompts only

@@ -98,4 +98,4 @@ export function readStudioConfig(get: SettingGetter): ConfigResult {
 export const BACKEND_SETTINGS = ['midjourney.apiBaseUrl', 'midjourney.demoMode'] as const;
 
 /** Settings that are engine options (applied by rebuilding a running engine; nothing is lost). */
-export const ENGINE_SETTINGS = ['midjourney.pollIntervalSeconds', 'midjourney.maxConcurrentJobs', 'midjourney.download.auto', 'midjourney.download.maxCacheMB', 'midjourney.jobUpdates'] as const;
+export const ENGINE_SETTINGS = ['midjourney.pollIntervalSeconds', 'midjourney.maxConcurrentJobs', 'midjourney.download.auto', 'midjourney.download.maxCacheMB', 'midjourney.jobUpdates', 'midjourney.batch.delaySeconds', 'midjourney.batch.sequential'] as const;

@@ -69,6 +69,10 @@ export interface JobEngineOptions {
   retryMinTimeoutMs?: number;
   /** Silence inside an event stream that counts as a drop. Default 120 s. */
   streamIdleTimeoutMs?: number;
+  /** Least time between two batch submissions (midjourney.batch.delaySeconds). Default 0. User jobs never wait. */
+  batchDelayMs?: number;
+  /** Send a batch job only when no other batch job is in flight (midjourney.batch.sequential). Default false. */
+  batchSequential?: boolean;
 }
 
 export interface JobEngineDeps {
@@ -99,6 +103,8 @@ const DEFAULTS = {
   retries: 3,
   retryMinTimeoutMs: 500,
   streamIdleTimeoutMs: 120_000,
+  batchDelayMs: 0,
+  batchSequential: false,
 };
 
 type EngineSettings = typeof DEFAULTS;
@@ -156,6 +162,8 @@ export class JobEngine implements JobEngineApi {
   private pumpDone: Promise<void> = Promise.resolve();
   private pumpAgain = false;
   private wakeTimer: { cancel(): void; at: number } | undefined;
+  /** When the last batch job was sent, for the batch pacing settings. */
+  private lastBatchSentAt: number | undefined;
   private refreshTimer: { cancel(): void } | undefined;
   private authAlerted = false;
   private sequence = 0;
@@ -435,7 +443,11 @@ export class JobEngine implements JobEngineApi {
     const ordered = this.orderedQueue();
     const blocked = new Set<string>();
     const picked: { record: JobRecord; channel: string; kind: SlotKind }[] = [];
+    // Batch pacing: at most one batch job per pass when spaced or sequential; user jobs are never held back.
+    let batchAllowed = this.batchMayStart(now);
     for (const record of ordered) {
+      const isBatch = record.priority !== 'user';
+      if (isBatch && !batchAllowed) continue;
       const kind = this.slotKind(record);
       const pinned = pinnedChannelOf(record);
       const key = `${kind}|${pinned ?? ''}`;
@@ -447,6 +459,10 @@ export class JobEngine implements JobEngineApi {
       }
       this.scheduler.reserve(record.id, channel, kind);
       picked.push({ record, channel, kind });
+      if (isBatch) {
+        this.lastBatchSentAt = now;
+        if (this.settings.batchDelayMs > 0 || this.settings.batchSequential) batchAllowed = false;
+      }
     }
     if (picked.length > 0) {
       const ids = new Set(picked.map((p) => p.record.id));
@@ -467,17 +483,30 @@ export class JobEngine implements JobEngineApi {
     this.scheduleRefresh();
   }
 
+  /** Whether the batch pacing settings let another batch job be sent now. */
+  private batchMayStart(now: number): boolean {
+    const { batchDelayMs, batchSequential } = this.settings;
+    if (batchDelayMs > 0 && this.lastBatchSentAt !== undefined && now < this.lastBatchSentAt + batchDelayMs) return false;
+    if (batchSequential && this.store.all().some((r) => r.priority !== 'user' && (r.state === 'submitting' || r.state === 'running'))) return false;
+    return true;
+  }
+
   private orderedQueue(): JobRecord[] {
     const records = this.queue.map((id) => this.store.get(id)).filter((r): r is JobRecord => r !== undefined && r.state === 'queued');
     // Stable: user jobs first, each group in submission order.
     return [...records.filter((r) => r.priority === 'user'), ...records.filter((r) => r.priority !== 'user')];
   }
 
-  /** Wakes the pump when a 429 backoff ends. */
+  /** Wakes the pump when a 429 backoff ends, or when the batch delay lets the next batch job go. */
   private scheduleWake(): void {
     if (this.disposed || this.queue.length === 0) return;
-    const at = this.scheduler.nextBusyEnd(this.clock.now());
-    if (at === undefined) return;
+    const now = this.clock.now();
+    const busyEnd = this.scheduler.nextBusyEnd(now);
+    const batchReady = this.settings.batchDelayMs > 0 && this.lastBatchSentAt !== undefined ? this.lastBatchSentAt + this.settings.batchDelayMs : undefined;
+    const batchWaiting = batchReady !== undefined && batchReady > now && this.queue.some((id) => this.store.get(id)?.priority !== 'user');
+    const candidates = [busyEnd, batchWaiting ? batchReady : undefined].filter((t): t is number => t !== undefined);
+    if (candidates.length === 0) return;
+    const at = Math.min(...candidates);
     if (this.wakeTimer && this.wakeTimer.at <= at) return;
     this.wakeTimer?.cancel();
     const timer = this.clock.setTimeout(() => {

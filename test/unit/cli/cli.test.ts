@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { runCli } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { JsonFileKeyValueStore } from '../../../src/cli/kv-file';
+import { loadJobRecords } from '../../../src/core/jobs/persistence';
 import { startSimulator } from '../../../src/simulator';
 import type { RunningSimulator } from '../../../src/simulator';
 import { pickReply, startFakeOpenAi, type FakeOpenAi } from '../../fixtures/fake-openai/server';
@@ -195,5 +196,36 @@ describe('mj-studio run --autopilot', function () {
     assert.match(c.stderr(), /MJ_AI_MODEL/);
     assert.equal(files(join(dir, 'out')).length, 0);
     assert.equal(ai.requests.length, 0);
+  });
+});
+
+describe('mj-studio run --sequential / --delay', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mj-cli-pace-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--sequential sends each prompt after the previous one finished; --delay spaces them', async () => {
+    writeFileSync(join(dir, 'art.prompts'), 'one fox\ntwo foxes\nthree foxes\n');
+    const c = capture(dir);
+    const code = await runCli(['run', 'art.prompts', '--sequential', '--delay', '0.2', '--json', '--out', 'out', '--state', 'state', '--time-scale', '0.01'], c.io);
+    assert.equal(code, 0, c.stderr());
+    // The built-in simulator's history, as the runner saved it.
+    const state = new JsonFileKeyValueStore(join(dir, 'state', 'state-simulator.json'));
+    const records = loadJobRecords(state).filter((r) => r.verb === 'imagine').sort((a, b) => (a.submittedAt ?? 0) - (b.submittedAt ?? 0));
+    assert.equal(records.length, 3, 'three jobs in the saved history');
+    for (let i = 1; i < records.length; i++) {
+      assert.ok((records[i].submittedAt ?? 0) >= (records[i - 1].finishedAt ?? Infinity), 'sent only after the previous one finished');
+      assert.ok((records[i].submittedAt ?? 0) - (records[i - 1].submittedAt ?? 0) >= 200, 'spaced by the delay');
+    }
+  });
+
+  it('refuses a delay that is not a number of seconds (exit 2)', async () => {
+    writeFileSync(join(dir, 'art.prompts'), 'one fox\n');
+    const c = capture(dir);
+    assert.equal(await runCli(['run', 'art.prompts', '--delay', 'soon', '--out', 'out'], c.io), 2);
+    assert.match(c.stderr(), /--delay/);
   });
 });

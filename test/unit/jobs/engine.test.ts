@@ -272,3 +272,45 @@ describe('JobEngine helpers', () => {
     assert.equal(isExpiredDiscordLink('https://cdn.midjourney.com/x/0_0.jpeg', 2_000_000), false);
   });
 });
+
+describe('JobEngine batch pacing (midjourney.batch.delaySeconds / sequential)', function () {
+  this.timeout(30_000);
+  let h: EngineHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  const inFlightBatch = (engine: EngineHarness['engine']): number =>
+    engine.store.all().filter((r) => r.priority === 'batch' && (r.state === 'submitting' || r.state === 'running')).length;
+
+  it('sequential: one batch job in flight at a time, while a job the user starts goes at once', async () => {
+    h = await startHarness({ maxJobs: 3 }, { batchSequential: true });
+    const engine = h.engine;
+    let mostInFlight = 0;
+    let userSentWhileBatchRan = false;
+    const watch = engine.store.onDidChange(() => {
+      mostInFlight = Math.max(mostInFlight, inFlightBatch(engine));
+    });
+    const { jobs } = await engine.submitBatch([imagine('paced one'), imagine('paced two'), imagine('paced three')]);
+    await until(engine, () => inFlightBatch(engine) === 1, 'the first batch job is sent');
+    const user = await engine.submit({ verb: 'imagine', prompt: 'the user cannot wait' });
+    await until(engine, () => engine.store.get(user.id)?.state !== 'queued', 'the user job is sent');
+    userSentWhileBatchRan = inFlightBatch(engine) === 1;
+    const done = await waitAll(engine, [...jobs, user]);
+    watch.dispose();
+    assert.equal(mostInFlight, 1, 'never two batch jobs at once');
+    assert.ok(userSentWhileBatchRan, 'the user job did not wait for the batch');
+    assert.deepEqual(done.map((r) => r.state), ['completed', 'completed', 'completed', 'completed']);
+  });
+
+  it('delay: batch submissions are spaced by at least the delay, and all complete', async () => {
+    h = await startHarness({ maxJobs: 3 }, { batchDelayMs: 250 });
+    const { jobs } = await h.engine.submitBatch([imagine('spaced one'), imagine('spaced two'), imagine('spaced three')]);
+    const done = await waitAll(h.engine, jobs);
+    const sent = done.map((r) => r.submittedAt ?? 0).sort((a, b) => a - b);
+    assert.ok(sent[1] - sent[0] >= 250 && sent[2] - sent[1] >= 250, `gaps ${sent[1] - sent[0]} and ${sent[2] - sent[1]} ms`);
+    assert.ok(done.every((r) => r.state === 'completed'));
+    assert.equal(h.sim.admin.counters().acceptedJobs, 3);
+  });
+});
