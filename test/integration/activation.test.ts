@@ -3,8 +3,8 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { MidjourneyTestApi } from '../../src/extension';
+import { EXTENSION_ID } from './helpers';
 
-const EXTENSION_ID = 'mj-studio.midjourney-studio';
 
 describe('activation', () => {
   // This suite's file sorts first, so no other suite has used the extension yet.

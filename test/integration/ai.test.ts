@@ -7,6 +7,7 @@ import type { AutopilotJobOutcome, AutopilotResult } from '../../src/core/ai/aut
 import type { JobRecord } from '../../src/core/jobs/model';
 import type { MidjourneyTestApi } from '../../src/extension';
 import { pickReply, startFakeOpenAi, type FakeOpenAi } from '../fixtures/fake-openai/server';
+import { EXTENSION_ID, until } from './helpers';
 
 const ENHANCE_TITLE = 'Enhance prompt (AI)';
 const FAKE_KEY = 'sk-test-fake-key-0000-integration';
@@ -25,19 +26,6 @@ async function enhanceActionsAt(document: vscode.TextDocument, line: number): Pr
   return (actions ?? []).filter((a): a is vscode.CodeAction => a.title === ENHANCE_TITLE);
 }
 
-const EXTENSION_ID = 'mj-studio.midjourney-studio';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `probe` returns something truthy; fails naming `what` after `timeoutMs`. */
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 describe('AI assist (opt-in)', function () {
   this.timeout(120_000);

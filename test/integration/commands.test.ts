@@ -6,20 +6,8 @@ import * as vscode from 'vscode';
 import type { JobRecord } from '../../src/core/jobs/model';
 import type { MidjourneyTestApi } from '../../src/extension';
 import type { JobsTreeRow } from '../../src/host/views/jobsTree';
+import { EXTENSION_ID, sleep, until } from './helpers';
 
-const EXTENSION_ID = 'mj-studio.midjourney-studio';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `probe` returns something truthy; fails with `what` after `timeoutMs`. */
-async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 function findRow(rows: readonly JobsTreeRow[], id: string): JobsTreeRow | undefined {
   for (const row of rows) {

@@ -7,19 +7,10 @@ import * as vscode from 'vscode';
 import type { JobRecord } from '../../src/core/jobs/model';
 import type { MidjourneyTestApi } from '../../src/extension';
 import type { SimulatorCounters } from '../../src/simulator/index';
+import { EXTENSION_ID, until as untilWithin } from './helpers';
 
-const EXTENSION_ID = 'mj-studio.midjourney-studio';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 90_000): Promise<T> =>
+  untilWithin(what, probe, timeoutMs);
 
 const polls = (c: SimulatorCounters): number => c.requests['GET /jobs/{id}'] ?? 0;
 

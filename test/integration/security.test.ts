@@ -8,19 +8,8 @@ import type { JobRecord } from '../../src/core/jobs/model';
 import type { MidjourneyTestApi } from '../../src/extension';
 import type { RunningSimulator } from '../../src/host/demo';
 import type { HostToWebview } from '../../src/shared/galleryProtocol';
+import { EXTENSION_ID, until } from './helpers';
 
-const EXTENSION_ID = 'mj-studio.midjourney-studio';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 // Recognizable fake secrets: the middle fragments are what must never show up, even partly redacted.
 const DISCORD_FRAGMENT = 'SecurityCanaryDiscordTokenQ7';

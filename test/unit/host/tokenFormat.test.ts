@@ -3,7 +3,7 @@ import { checkAccountLimits, checkApiToken, checkDiscordToken } from '../../../s
 
 describe('host/tokenFormat', () => {
   it('accepts a well-formed useapi token, trimmed', () => {
-    assert.strictEqual(checkApiToken('  user:1234-abcdefghijklmnopqrstu '), undefined);
+    assert.strictEqual(checkApiToken('  user:1234-fakeFormatCheckToken0 '), undefined);
   });
   it('rejects empty, malformed and short useapi tokens with a reason', () => {
     assert.match(checkApiToken('') ?? '', /empty/);

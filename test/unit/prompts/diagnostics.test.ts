@@ -163,7 +163,7 @@ describe('prompts diagnostics and quick fixes', () => {
   });
 
   it('secret-in-file: useapi and Discord token shapes, anywhere, fix removes them', () => {
-    const useapi = '# my token user:1234-abcdefghij0123456789\na cat';
+    const useapi = '# my token user:1234-fakePastedTokenForTest0\na cat';
     assert.equal(fixed(useapi, 'secret-in-file'), '# my token \na cat');
     const discord = 'a cat MTA1MjM0NTY3ODkwMTIzNDU2Nw.GAbcde.abcdefghijklmnopqrstuvwxyz0123';
     assert.equal(only(discord, 'secret-in-file').severity, 'error');

@@ -32,7 +32,7 @@ describe('prompts incremental re-analysis', () => {
     ['a block renamed', (t) => t.replace('### two', '### three')],
     ['a default changed', (t) => t.replace('--ar 16:9\n', '--ar 1:1\n')],
     ['a prompt deleted', (t) => t.replace('plain prompt', '')],
-    ['a token pasted', (t) => t.replace('plain prompt', 'plain user:1234-abcdefghij0123456789')],
+    ['a token pasted', (t) => t.replace('plain prompt', 'plain user:1234-fakePastedTokenForTest0')],
   ];
   for (const [what, edit] of edits) {
     it(`gives the same result as a fresh analysis after ${what}`, () => {
