@@ -1,6 +1,6 @@
 // The main job: code-server with the packaged extension installed, opening a demo workspace. With no
 // API token the extension runs against its built-in simulator (demo mode). Prints the URL to open.
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { ensureVsCodeServer, packageVsix, makeRunDir, installVsix, startServer, repoRoot, log } from '../test/harness/vscode.mjs';
@@ -17,7 +17,8 @@ if (!existsSync(workspace)) {
   cpSync(join(repoRoot, 'test', 'fixtures', 'workspace', 'demo.prompts'), join(workspace, 'demo.prompts'));
 }
 const server = await startServer({ codeServer, run, kind: 'code-server', port });
-log(`Midjourney Studio is running in code-server (VS Code ${codeServer.includes('4.100') ? '1.100' : ''}).`);
+const vscodeVersion = JSON.parse(readFileSync(join(codeServer, 'lib', 'vscode', 'package.json'), 'utf8')).version;
+log(`Midjourney Studio is running in code-server (VS Code ${vscodeVersion}).`);
 console.log(`\n  Open ${server.url}/?folder=${encodeURIComponent(workspace)}\n`);
 console.log('  No API token is set, so the extension uses its built-in simulator (demo mode).');
 console.log('  Press Ctrl+C to stop.\n');
