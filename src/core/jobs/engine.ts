@@ -459,16 +459,15 @@ export class JobEngine implements JobEngineApi {
       }
       this.scheduler.reserve(record.id, channel, kind);
       picked.push({ record, channel, kind });
-      if (isBatch) {
-        this.lastBatchSentAt = now;
-        if (this.settings.batchDelayMs > 0 || this.settings.batchSequential) batchAllowed = false;
-      }
+      if (isBatch && (this.settings.batchDelayMs > 0 || this.settings.batchSequential)) batchAllowed = false;
     }
     if (picked.length > 0) {
       const ids = new Set(picked.map((p) => p.record.id));
       this.queue = this.queue.filter((id) => !ids.has(id));
       for (const { record, channel } of picked) {
-        this.update(record.id, { type: 'submit' }, channel === ANY_CHANNEL ? {} : { channel });
+        const sent = this.update(record.id, { type: 'submit' }, channel === ANY_CHANNEL ? {} : { channel });
+        // The batch delay counts from the recorded send time, the one users see.
+        if (sent.priority !== 'user' && sent.submittedAt !== undefined) this.lastBatchSentAt = sent.submittedAt;
       }
       // Write-ahead: the "submitting" marks are on disk before any POST leaves, so a crash reconciles.
       await this.writer.flush();
