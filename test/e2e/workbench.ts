@@ -40,7 +40,12 @@ export function workbench(page: Page, screenshotDir: string): Workbench {
       const icon = page.locator('.activitybar .action-label[aria-label^="Midjourney"]');
       await icon.waitFor({ state: 'visible', timeout: 60_000 });
       const container = page.locator('.sidebar .composite.title', { hasText: 'MIDJOURNEY' });
-      if (!(await container.isVisible())) await icon.click();
+      // The icon toggles the sidebar, and a workbench still restoring (after a reload) can flip it under
+      // us: click until the container is really shown, a few times at most.
+      for (let attempt = 0; attempt < 4 && !(await container.isVisible()); attempt++) {
+        await icon.click();
+        await container.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+      }
       await container.waitFor({ state: 'visible' });
     },
     async screenshot(name) {
